@@ -1,0 +1,30 @@
+//! `sealpost`: the command-line client for scripting and support work.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+
+#[derive(Debug, Parser)]
+#[command(name = "sealpost", version, about = "Validate, seal and upload mailing lists")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a mailing list row by row and report every problem found.
+    Validate(commands::validate::Args),
+    /// Print decoded, mapped rows of a mailing list.
+    Preview(commands::preview::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate(args) => commands::validate::run(args),
+        Command::Preview(args) => commands::preview::run(args),
+    }
+}

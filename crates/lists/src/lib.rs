@@ -1,0 +1,10 @@
+//! Reading, column mapping and validation of mailing lists.
+//!
+//! The crate opens CSV and spreadsheet files (format detected from content), yields
+//! their data rows as [`Record`]s with the row numbers a user sees in Excel, maps
+//! headings to canonical address fields and checks every row against table-driven rules.
+//! It performs no network access and knows nothing of the desktop shell or the service.
+
+mod record;
+
+pub use record::{CellKind, Record};

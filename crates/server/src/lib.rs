@@ -1,0 +1,1 @@
+//! The Sealpost platform service.
