@@ -8,3 +8,15 @@
 mod record;
 
 pub use record::{CellKind, Record};
+
+mod fields;
+pub mod mapping;
+mod report;
+pub mod validate;
+
+pub use fields::{Field, UnknownField};
+pub use mapping::{Column, ColumnMapping, ExplicitMapping, MappingError, TemplateStore};
+pub use report::{DEFAULT_ISSUE_LIMIT, RowCounts, ValidationReport};
+pub use validate::{
+    Country, Issue, IssueCode, RULES, RowStatus, Rule, Severity, ValidateOptions, Validator,
+};

@@ -1,0 +1,132 @@
+//! Explicit mappings: a JSON object from heading to field name, or `null` for a column
+//! the user wants kept as a custom merge field.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{ColumnMapping, MappingError, normalise_heading, synonyms};
+use crate::Field;
+
+/// A user-supplied heading-to-field mapping, such as `{"Post Code": "postcode",
+/// "Notes": null}`.
+///
+/// Headings it does not mention are mapped automatically, to fields it leaves free.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(transparent)]
+pub struct ExplicitMapping {
+    entries: BTreeMap<String, Option<Field>>,
+}
+
+impl ExplicitMapping {
+    /// Parses a mapping from JSON text.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Reads a mapping from a JSON file.
+    pub fn load(path: &Path) -> Result<Self, MappingError> {
+        let text = std::fs::read_to_string(path).map_err(|source| MappingError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_json(&text).map_err(|source| MappingError::Json {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// Adds or replaces the entry for one heading.
+    pub fn insert(&mut self, heading: impl Into<String>, field: Option<Field>) {
+        self.entries.insert(heading.into(), field);
+    }
+
+    /// Applies the mapping to a list's headings.
+    ///
+    /// A heading matches an entry exactly or, failing that, after normalisation. Fails
+    /// when an entry matches no heading, or when two headings end up with one field.
+    pub fn apply<S: AsRef<str>>(&self, headers: &[S]) -> Result<ColumnMapping, MappingError> {
+        let normalised: Vec<String> = headers
+            .iter()
+            .map(|header| normalise_heading(header.as_ref()))
+            .collect();
+        let mut chosen: Vec<Option<Option<Field>>> = vec![None; headers.len()];
+
+        for (heading, field) in &self.entries {
+            let exact = headers.iter().position(|header| header.as_ref() == heading);
+            let position = exact.or_else(|| {
+                let wanted = normalise_heading(heading);
+                normalised.iter().position(|candidate| *candidate == wanted)
+            });
+            let Some(position) = position else {
+                return Err(MappingError::UnknownHeading {
+                    heading: heading.clone(),
+                });
+            };
+            chosen[position] = Some(*field);
+        }
+
+        let mut taken = [false; Field::COUNT];
+        for field in chosen.iter().flatten().flatten() {
+            taken[field.index()] = true;
+        }
+        let mut fields = Vec::with_capacity(headers.len());
+        for (position, choice) in chosen.into_iter().enumerate() {
+            let field = match choice {
+                Some(field) => field,
+                None => synonyms::field_for_heading(&normalised[position])
+                    .filter(|field| !std::mem::replace(&mut taken[field.index()], true)),
+            };
+            fields.push(field);
+        }
+        ColumnMapping::from_fields(headers, &fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_overrides_automatic() {
+        let mapping = ExplicitMapping::from_json(
+            r#"{"Delivery Point": "address1", "Address 1": null, "post code": "postcode"}"#,
+        )
+        .unwrap();
+        let headers = ["Name", "Address 1", "Delivery Point", "Post Code", "Zip"];
+        let columns = mapping.apply(&headers).unwrap();
+        assert_eq!(columns.field(0), Some(Field::FullName));
+        assert_eq!(columns.field(1), None);
+        assert_eq!(columns.field(2), Some(Field::Address1));
+        assert_eq!(columns.field(3), Some(Field::Postcode));
+        // The postcode is taken explicitly, so the automatic match stays custom.
+        assert_eq!(columns.field(4), None);
+    }
+
+    #[test]
+    fn unknown_heading_is_an_error() {
+        let mapping = ExplicitMapping::from_json(r#"{"Postcod": "postcode"}"#).unwrap();
+        let error = mapping.apply(&["Postcode"]).unwrap_err();
+        assert!(
+            matches!(error, MappingError::UnknownHeading { ref heading } if heading == "Postcod")
+        );
+    }
+
+    #[test]
+    fn same_field_twice_is_an_error() {
+        let mapping = ExplicitMapping::from_json(r#"{"A": "city", "B": "city"}"#).unwrap();
+        let error = mapping.apply(&["A", "B"]).unwrap_err();
+        assert!(matches!(
+            error,
+            MappingError::FieldMappedTwice {
+                field: Field::City,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn unknown_field_name_is_a_parse_error() {
+        let error = ExplicitMapping::from_json(r#"{"A": "zip"}"#).unwrap_err();
+        assert!(error.to_string().contains("zip"), "{error}");
+    }
+}
