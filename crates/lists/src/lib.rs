@@ -5,8 +5,22 @@
 //! headings to canonical address fields and checks every row against table-driven rules.
 //! It performs no network access and knows nothing of the desktop shell or the service.
 
+mod error;
+mod format;
+mod index;
+mod limits;
+mod open;
 mod record;
+mod sheet;
+mod source;
+mod text;
 
+pub use error::{Limit, ReadError};
+pub use format::Format;
+pub use limits::Limits;
+pub use open::{
+    ListInfo, ListReader, MergedRegion, OpenOptions, Progress, ProgressUnit, SheetChoice,
+};
 pub use record::{CellKind, Record};
 
 mod fields;

@@ -66,7 +66,9 @@ impl Record {
 
     /// Returns the text of cell `index`, or `None` past the last cell.
     pub fn get(&self, index: usize) -> Option<&str> {
-        self.bounds.get(index).map(|range| &self.text[range.clone()])
+        self.bounds
+            .get(index)
+            .map(|range| &self.text[range.clone()])
     }
 
     /// Returns the source kind of cell `index`, or `None` past the last cell.
@@ -91,6 +93,15 @@ impl Record {
     pub fn push(&mut self, text: &str, kind: CellKind) {
         let start = self.text.len();
         self.text.push_str(text);
+        self.bounds.push(start..self.text.len());
+        self.kinds.push(kind);
+    }
+
+    /// Appends a cell whose text `write` appends to the record's buffer, so a reader can
+    /// decode or format a cell without a temporary string.
+    pub fn push_with(&mut self, kind: CellKind, write: impl FnOnce(&mut String)) {
+        let start = self.text.len();
+        write(&mut self.text);
         self.bounds.push(start..self.text.len());
         self.kinds.push(kind);
     }

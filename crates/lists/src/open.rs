@@ -1,0 +1,232 @@
+//! The public entry point: open a list from a path or bytes, then read its rows.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::format::{Container, sniff_container};
+use crate::sheet::SheetReader;
+use crate::source::Source;
+use crate::text::TextReader;
+use crate::{Format, Limits, ReadError, Record};
+
+/// Which sheet of a workbook to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetChoice {
+    /// The sheet with this name (exact match).
+    Name(String),
+    /// The sheet at this 0-based position in the workbook.
+    Index(usize),
+}
+
+/// Choices that override detection; the default detects everything.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// Sheet to read; default: the first sheet with data. Ignored for text.
+    pub sheet: Option<SheetChoice>,
+    /// Text encoding label (WHATWG names such as `utf-8`, `utf-16le`, `windows-1252`);
+    /// default: detected. Ignored for spreadsheets.
+    pub encoding: Option<String>,
+    /// Field delimiter byte; default: detected among `,` `;` TAB `|`. Ignored for
+    /// spreadsheets.
+    pub delimiter: Option<u8>,
+    /// 1-based row that holds the column headings; default: detected. The first non-blank
+    /// row at or after this one is used.
+    pub header_row: Option<u64>,
+    /// Resource caps.
+    pub limits: Limits,
+}
+
+/// A merged cell region of a sheet, in spreadsheet coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct MergedRegion {
+    /// First row, 1-based.
+    pub first_row: u64,
+    /// Last row, 1-based, inclusive.
+    pub last_row: u64,
+    /// First column, 1-based (column A is 1).
+    pub first_column: u32,
+    /// Last column, 1-based, inclusive.
+    pub last_column: u32,
+}
+
+/// What was detected about an opened list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ListInfo {
+    /// Container format, from content.
+    pub format: Format,
+    /// Text encoding used (e.g. `UTF-8`, `UTF-16LE`, `windows-1252`); `None` for
+    /// spreadsheets.
+    pub encoding: Option<String>,
+    /// Field delimiter used; `None` for spreadsheets.
+    pub delimiter: Option<char>,
+    /// Name of the sheet read; `None` for text.
+    pub sheet: Option<String>,
+    /// Names of all sheets in workbook order; empty for text.
+    pub sheets: Vec<String>,
+    /// 1-based row of the column headings; `None` when the list has no rows.
+    pub header_row: Option<u64>,
+    /// Column headings as they appear, trimmed of a byte order mark but not of spaces.
+    pub headers: Vec<String>,
+    /// Merged regions of the sheet read (XLSX and XLS; other formats report none).
+    pub merged: Vec<MergedRegion>,
+}
+
+/// Unit of a [`Progress`] count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgressUnit {
+    /// Bytes of the file (text lists).
+    Bytes,
+    /// Rows of the sheet (spreadsheets, which are loaded before reading starts).
+    Rows,
+}
+
+/// How far [`ListReader::read_record`] has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Progress {
+    /// Units done.
+    pub done: u64,
+    /// Units in total.
+    pub total: u64,
+    /// What is counted.
+    pub unit: ProgressUnit,
+}
+
+/// Reads the rows of a CSV, text or spreadsheet list.
+///
+/// Text is streamed with bounded memory; a spreadsheet's chosen sheet is loaded once,
+/// within the [`Limits`].
+#[derive(Debug)]
+pub struct ListReader {
+    info: ListInfo,
+    inner: Inner,
+}
+
+#[derive(Debug)]
+enum Inner {
+    Text(Box<TextReader>),
+    Sheet(Box<SheetReader>),
+}
+
+impl ListReader {
+    /// Opens the list at `path`, detecting its format from content.
+    ///
+    /// Text files are streamed from disk; spreadsheets are read into memory whole, up to
+    /// [`Limits::max_spreadsheet_bytes`].
+    pub fn open(path: &Path, options: &OpenOptions) -> Result<ListReader, ReadError> {
+        let source = Source::File(path.to_path_buf());
+        let head = source.head(8).map_err(ReadError::Io)?;
+        match sniff_container(&head)? {
+            Container::Text => Self::from_text(source, options),
+            container => {
+                let size = source.len().map_err(ReadError::Io)?;
+                let max = options.limits.max_spreadsheet_bytes;
+                if size > max {
+                    let what = crate::error::Limit::SpreadsheetBytes;
+                    return Err(ReadError::limit(what, size, max, None));
+                }
+                let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+                Self::from_sheet(container, bytes, options)
+            }
+        }
+    }
+
+    /// Opens a list held in memory, detecting its format from content.
+    pub fn from_bytes(bytes: Vec<u8>, options: &OpenOptions) -> Result<ListReader, ReadError> {
+        match sniff_container(&bytes)? {
+            Container::Text => Self::from_text(Source::Memory(Arc::from(bytes)), options),
+            container => {
+                let max = options.limits.max_spreadsheet_bytes;
+                if bytes.len() as u64 > max {
+                    let what = crate::error::Limit::SpreadsheetBytes;
+                    return Err(ReadError::limit(what, bytes.len() as u64, max, None));
+                }
+                Self::from_sheet(container, bytes, options)
+            }
+        }
+    }
+
+    fn from_text(source: Source, options: &OpenOptions) -> Result<ListReader, ReadError> {
+        let reader = TextReader::open(source, options)?;
+        let header = reader.header();
+        let info = ListInfo {
+            format: Format::Csv,
+            encoding: Some(reader.encoding_name().to_owned()),
+            delimiter: Some(char::from(reader.delimiter())),
+            sheet: None,
+            sheets: Vec::new(),
+            header_row: (header.row() > 0).then_some(header.row()),
+            headers: header.iter().map(str::to_owned).collect(),
+            merged: Vec::new(),
+        };
+        Ok(ListReader {
+            info,
+            inner: Inner::Text(Box::new(reader)),
+        })
+    }
+
+    fn from_sheet(
+        container: Container,
+        bytes: Vec<u8>,
+        options: &OpenOptions,
+    ) -> Result<ListReader, ReadError> {
+        let (reader, info) = SheetReader::open(container, bytes, options)?;
+        Ok(ListReader {
+            info,
+            inner: Inner::Sheet(Box::new(reader)),
+        })
+    }
+
+    /// Returns what was detected about the list.
+    pub fn info(&self) -> &ListInfo {
+        &self.info
+    }
+
+    /// Fills `record` with the next data row after the header, blank rows included (as
+    /// records with no cells). Returns `Ok(false)` at the end.
+    ///
+    /// Errors that concern one row (invalid text, a field over a limit) carry its row
+    /// number; reading cannot continue after an error.
+    pub fn read_record(&mut self, record: &mut Record) -> Result<bool, ReadError> {
+        match &mut self.inner {
+            Inner::Text(reader) => reader.read_record(record),
+            Inner::Sheet(reader) => Ok(reader.read_record(record)),
+        }
+    }
+
+    /// Returns how far reading has got: bytes for text, rows for spreadsheets.
+    pub fn progress(&self) -> Progress {
+        match &self.inner {
+            Inner::Text(reader) => {
+                let (done, total) = reader.progress();
+                Progress {
+                    done,
+                    total,
+                    unit: ProgressUnit::Bytes,
+                }
+            }
+            Inner::Sheet(reader) => {
+                let (done, total) = reader.progress();
+                Progress {
+                    done,
+                    total,
+                    unit: ProgressUnit::Rows,
+                }
+            }
+        }
+    }
+
+    /// Returns the data rows whose row numbers fall in `rows` (for example `2..102`),
+    /// blank rows included, without disturbing [`read_record`](Self::read_record).
+    ///
+    /// Text is read from the nearest indexed record at or before `rows.start`; rows past
+    /// what has been read so far are reached by reading forward from the last checkpoint.
+    /// The result holds every row of the range, so callers page in small ranges.
+    pub fn rows(&mut self, rows: Range<u64>) -> Result<Vec<Record>, ReadError> {
+        match &mut self.inner {
+            Inner::Text(reader) => reader.rows(rows),
+            Inner::Sheet(reader) => Ok(reader.rows(rows)),
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Opening a workbook with calamine and loading one sheet into a [`Grid`].
+
+use std::io::Cursor;
+
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, XlsbError, Xlsx, XlsxError};
+
+use super::grid::{Grid, GridBuilder};
+use super::render::render;
+use crate::{Format, Limits, ReadError, SheetChoice};
+
+type Bytes = Cursor<Vec<u8>>;
+
+/// An open workbook of any supported format.
+pub(crate) enum Workbook {
+    Xlsx(Box<Xlsx<Bytes>>),
+    Xlsb(Box<Xlsb<Bytes>>),
+    Xls(Box<Xls<Bytes>>),
+    Ods(Box<Ods<Bytes>>),
+}
+
+impl std::fmt::Debug for Workbook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Workbook").field(&self.format()).finish()
+    }
+}
+
+/// Sheet names and everything loaded from one of them.
+#[derive(Debug)]
+pub(crate) struct LoadedSheet {
+    pub(crate) name: String,
+    pub(crate) grid: Grid,
+    /// Merged regions as 0-based, inclusive dimensions.
+    pub(crate) merged: Vec<Dimensions>,
+}
+
+fn failed(format: Format, error: impl std::fmt::Display) -> ReadError {
+    ReadError::Spreadsheet {
+        format,
+        reason: error.to_string(),
+    }
+}
+
+impl Workbook {
+    /// Opens an OLE2 compound file: an encrypted OOXML package (password protected) or
+    /// an XLS workbook.
+    pub(crate) fn open_ole(bytes: Vec<u8>) -> Result<Self, ReadError> {
+        // Password-protected XLSX files are OLE2 containers holding an EncryptedPackage
+        // stream; calamine's XLSX reader recognises them.
+        if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(bytes.clone())) {
+            return Err(ReadError::PasswordProtected);
+        }
+        match Xls::new(Cursor::new(bytes)) {
+            Ok(workbook) => Ok(Workbook::Xls(Box::new(workbook))),
+            Err(calamine::XlsError::Password) => Err(ReadError::PasswordProtected),
+            Err(error) => Err(failed(Format::Xls, error)),
+        }
+    }
+
+    /// Opens a zip-based workbook that [`inspect_zip`](super::guard::inspect_zip) has
+    /// checked.
+    pub(crate) fn open_zip(format: Format, bytes: Vec<u8>) -> Result<Self, ReadError> {
+        let cursor = Cursor::new(bytes);
+        match format {
+            Format::Xlsx => match Xlsx::new(cursor) {
+                Ok(book) => Ok(Workbook::Xlsx(Box::new(book))),
+                Err(XlsxError::Password) => Err(ReadError::PasswordProtected),
+                Err(error) => Err(failed(format, error)),
+            },
+            Format::Xlsb => match Xlsb::new(cursor) {
+                Ok(book) => Ok(Workbook::Xlsb(Box::new(book))),
+                Err(XlsbError::Password) => Err(ReadError::PasswordProtected),
+                Err(error) => Err(failed(format, error)),
+            },
+            Format::Ods => match Ods::new(cursor) {
+                Ok(book) => Ok(Workbook::Ods(Box::new(book))),
+                Err(calamine::OdsError::Password) => Err(ReadError::PasswordProtected),
+                Err(error) => Err(failed(format, error)),
+            },
+            Format::Xls | Format::Csv => Err(failed(format, "not a zip-based format")),
+        }
+    }
+
+    pub(crate) fn format(&self) -> Format {
+        match self {
+            Workbook::Xlsx(_) => Format::Xlsx,
+            Workbook::Xlsb(_) => Format::Xlsb,
+            Workbook::Xls(_) => Format::Xls,
+            Workbook::Ods(_) => Format::Ods,
+        }
+    }
+
+    pub(crate) fn sheet_names(&self) -> Vec<String> {
+        match self {
+            Workbook::Xlsx(book) => book.sheet_names(),
+            Workbook::Xlsb(book) => book.sheet_names(),
+            Workbook::Xls(book) => book.sheet_names(),
+            Workbook::Ods(book) => book.sheet_names(),
+        }
+    }
+
+    /// Loads the chosen sheet, or the first sheet with data when `choice` is `None`.
+    pub(crate) fn load(
+        &mut self,
+        choice: Option<&SheetChoice>,
+        limits: Limits,
+    ) -> Result<LoadedSheet, ReadError> {
+        let names = self.sheet_names();
+        let name = match choice {
+            Some(SheetChoice::Name(name)) => {
+                names.iter().find(|candidate| *candidate == name).cloned()
+            }
+            Some(SheetChoice::Index(index)) => names.get(*index).cloned(),
+            None => None,
+        };
+        if let Some(choice) = choice {
+            let Some(name) = name else {
+                let wanted = match choice {
+                    SheetChoice::Name(name) => format!("named {name:?}"),
+                    SheetChoice::Index(index) => format!("at index {index} (counting from 0)"),
+                };
+                return Err(ReadError::SheetNotFound {
+                    wanted,
+                    available: names.join(", "),
+                });
+            };
+            return self.load_named(&name, limits);
+        }
+        for name in &names {
+            let loaded = self.load_named(name, limits)?;
+            if !loaded.grid.is_empty() {
+                return Ok(loaded);
+            }
+        }
+        Err(ReadError::NoData)
+    }
+
+    fn load_named(&mut self, name: &str, limits: Limits) -> Result<LoadedSheet, ReadError> {
+        let format = self.format();
+        let mut builder = GridBuilder::new(limits);
+        let mut merged = Vec::new();
+        match self {
+            Workbook::Xlsx(book) => {
+                let mut cells = book
+                    .worksheet_cells_reader(name)
+                    .map_err(|error| failed(format, error))?;
+                while let Some(cell) = cells.next_cell().map_err(|error| failed(format, error))? {
+                    push(&mut builder, cell.get_position(), cell.get_value())?;
+                }
+                drop(cells);
+                merged = book
+                    .merge_cells_by_sheet_name(name)
+                    .map_err(|error| failed(format, error))?;
+            }
+            Workbook::Xlsb(book) => {
+                let mut cells = book
+                    .worksheet_cells_reader(name)
+                    .map_err(|error| failed(format, error))?;
+                while let Some(cell) = cells.next_cell().map_err(|error| failed(format, error))? {
+                    push(&mut builder, cell.get_position(), cell.get_value())?;
+                }
+            }
+            Workbook::Xls(book) => {
+                // NOTE: calamine parses every XLS sheet when the workbook opens, before
+                // these limits apply; the XLS format caps a sheet at 65,536 rows by 256
+                // columns and the file size cap bounds the rest.
+                let range = book
+                    .worksheet_range(name)
+                    .map_err(|error| failed(format, error))?;
+                push_range(&mut builder, &range)?;
+                merged = book.merge_cells_by_sheet_name(name).unwrap_or_default();
+            }
+            Workbook::Ods(book) => {
+                let range = book
+                    .worksheet_range(name)
+                    .map_err(|error| failed(format, error))?;
+                push_range(&mut builder, &range)?;
+            }
+        }
+        for region in &merged {
+            if region.end.0 > region.start.0 {
+                builder.fill_down(region.start.0, region.start.1, region.end.0);
+            }
+        }
+        Ok(LoadedSheet {
+            name: name.to_owned(),
+            grid: builder.finish()?,
+            merged,
+        })
+    }
+}
+
+fn push(
+    builder: &mut GridBuilder,
+    (row, column): (u32, u32),
+    value: &DataRef<'_>,
+) -> Result<(), ReadError> {
+    builder.push(row, column, |out| render(value, out))
+}
+
+fn push_range(builder: &mut GridBuilder, range: &calamine::Range<Data>) -> Result<(), ReadError> {
+    let (top, left) = range.start().unwrap_or((0, 0));
+    for (row, column, value) in range.used_cells() {
+        let value = data_ref(value);
+        push(builder, (top + row as u32, left + column as u32), &value)?;
+    }
+    Ok(())
+}
+
+/// Borrows an owned cell value as the reference type the renderer takes.
+fn data_ref(value: &Data) -> DataRef<'_> {
+    match value {
+        Data::Int(number) => DataRef::Int(*number),
+        Data::Float(number) => DataRef::Float(*number),
+        Data::String(text) => DataRef::SharedString(text),
+        Data::Bool(value) => DataRef::Bool(*value),
+        Data::DateTime(value) => DataRef::DateTime(*value),
+        Data::DateTimeIso(text) => DataRef::DateTimeIso(text.clone()),
+        Data::DurationIso(text) => DataRef::DurationIso(text.clone()),
+        Data::Error(error) => DataRef::Error(error.clone()),
+        Data::Empty => DataRef::Empty,
+    }
+}

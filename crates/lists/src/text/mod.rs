@@ -1,0 +1,236 @@
+//! Streaming reader for delimited text lists (CSV, TSV, semicolon and pipe separated).
+
+mod cursor;
+mod encoding;
+mod sniff;
+mod tracker;
+
+use std::io::Read;
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use self::cursor::RecordCursor;
+use self::encoding::{Decoding, TextEncoding, detect_encoding};
+use crate::index::{Checkpoint, RowIndex};
+use crate::source::{Counted, Source};
+use crate::{OpenOptions, ReadError, Record};
+
+/// Bytes read from the start of a file to choose its encoding and delimiter.
+const SAMPLE_BYTES: usize = 64 * 1024;
+
+#[derive(Debug)]
+pub(crate) struct TextReader {
+    source: Source,
+    encoding: TextEncoding,
+    delimiter: u8,
+    options_limits: crate::Limits,
+    cursor: RecordCursor,
+    header: Record,
+    index: RowIndex,
+    /// Source bytes read by the main pass, for progress.
+    consumed: Arc<AtomicU64>,
+    total: u64,
+}
+
+impl TextReader {
+    /// Detects the encoding and delimiter and reads up to the header row.
+    pub(crate) fn open(source: Source, options: &OpenOptions) -> Result<Self, ReadError> {
+        let total = source.len().map_err(ReadError::Io)?;
+        let head = source.head(SAMPLE_BYTES).map_err(ReadError::Io)?;
+        let truncated = (head.len() as u64) < total;
+        let encoding = detect_encoding(&head, truncated, options.encoding.as_deref())?;
+        let delimiter = match options.delimiter {
+            Some(byte) => check_delimiter(byte)?,
+            None => {
+                let sample = decoded_sample(&head[encoding.bom_len..], encoding.decoding());
+                sniff::sniff_delimiter(&sample, truncated)
+            }
+        };
+
+        let consumed = Arc::new(AtomicU64::new(0));
+        let stream = open_stream(&source, encoding, 0, Some(&consumed))?;
+        let start = Checkpoint {
+            row: 1,
+            offset: 0,
+            at_line_start: true,
+        };
+        let cursor = RecordCursor::new(
+            stream,
+            start,
+            delimiter,
+            encoding.decoding(),
+            options.limits,
+        );
+        let mut reader = Self {
+            source,
+            encoding,
+            delimiter,
+            options_limits: options.limits,
+            cursor,
+            header: Record::new(),
+            index: RowIndex::default(),
+            consumed,
+            total,
+        };
+        reader.read_header(options.header_row)?;
+        Ok(reader)
+    }
+
+    /// Reads records up to the header: the first non-blank record at or after
+    /// `header_row` (default row 1).
+    fn read_header(&mut self, header_row: Option<u64>) -> Result<(), ReadError> {
+        let wanted = header_row.unwrap_or(1);
+        let mut record = Record::new();
+        loop {
+            if !self.cursor.next(&mut record)? {
+                if header_row.is_some() {
+                    let last = record.row();
+                    return Err(ReadError::HeaderRowMissing { row: wanted, last });
+                }
+                // An empty or blank-only text has no header and no rows.
+                self.header.clear(0);
+                return Ok(());
+            }
+            if record.row() >= wanted && !record.is_blank() {
+                break;
+            }
+        }
+        self.header = record;
+        Ok(())
+    }
+
+    pub(crate) fn encoding_name(&self) -> &'static str {
+        self.encoding.encoding.name()
+    }
+
+    pub(crate) fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    pub(crate) fn header(&self) -> &Record {
+        &self.header
+    }
+
+    pub(crate) fn read_record(&mut self, record: &mut Record) -> Result<bool, ReadError> {
+        if self.header.row() == 0 {
+            return Ok(false);
+        }
+        if !self.cursor.next(record)? {
+            return Ok(false);
+        }
+        if let Some(checkpoint) = self.cursor.last_checkpoint() {
+            self.index.offer(checkpoint);
+        }
+        Ok(true)
+    }
+
+    /// Returns (bytes of the file read, file size).
+    pub(crate) fn progress(&self) -> (u64, u64) {
+        let done = match self.encoding.decoding() {
+            // The parser's own position is exact for text parsed as raw bytes; the shared
+            // counter runs ahead by the parser's buffer.
+            Decoding::Utf8 | Decoding::SingleByte(_) => {
+                self.encoding.bom_len as u64 + self.cursor.offset()
+            }
+            Decoding::Transcode(_) => self.consumed.load(Ordering::Relaxed),
+        };
+        (done.min(self.total), self.total)
+    }
+
+    /// Returns the data rows whose numbers fall in `rows`, reading from the nearest
+    /// checkpoint at or before `rows.start`.
+    pub(crate) fn rows(&mut self, rows: Range<u64>) -> Result<Vec<Record>, ReadError> {
+        let mut found = Vec::new();
+        let header_row = self.header.row();
+        if header_row == 0 || rows.start >= rows.end {
+            return Ok(found);
+        }
+        // Before the first data row is indexed, read from the start of the text.
+        let start = self.index.floor(rows.start).unwrap_or(Checkpoint {
+            row: 1,
+            offset: 0,
+            at_line_start: true,
+        });
+        let stream = open_stream(&self.source, self.encoding, start.offset, None)?;
+        let decoding = self.encoding.decoding();
+        let mut cursor =
+            RecordCursor::new(stream, start, self.delimiter, decoding, self.options_limits);
+        let mut record = Record::new();
+        while cursor.next(&mut record)? {
+            let row = record.row();
+            if row > header_row
+                && let Some(checkpoint) = cursor.last_checkpoint()
+            {
+                self.index.offer(checkpoint);
+            }
+            if row >= rows.end {
+                break;
+            }
+            if row > header_row && row >= rows.start {
+                found.push(record.clone());
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Rejects delimiters that the CSV parser would confuse with quoting or line ends.
+fn check_delimiter(byte: u8) -> Result<u8, ReadError> {
+    if !byte.is_ascii() || matches!(byte, b'"' | b'\r' | b'\n') {
+        return Err(ReadError::InvalidDelimiter { byte });
+    }
+    Ok(byte)
+}
+
+/// Returns the sample as UTF-8 (or as raw bytes for an ASCII-compatible single-byte
+/// encoding), which is what the delimiter sniffer parses.
+fn decoded_sample(sample: &[u8], decoding: Decoding) -> Vec<u8> {
+    match decoding {
+        Decoding::Utf8 | Decoding::SingleByte(_) => sample.to_vec(),
+        Decoding::Transcode(encoding) => {
+            let (text, _) = encoding.decode_without_bom_handling(sample);
+            text.into_owned().into_bytes()
+        }
+    }
+}
+
+/// Opens the decoded stream of `source` at stream offset `offset`.
+///
+/// Raw streams seek straight to the offset. A transcoded stream has no byte mapping back
+/// to the file, so it is decoded again from the start and the first `offset` bytes are
+/// dropped.
+fn open_stream(
+    source: &Source,
+    encoding: TextEncoding,
+    offset: u64,
+    counter: Option<&Arc<AtomicU64>>,
+) -> Result<Box<dyn Read + Send>, ReadError> {
+    let bom_len = encoding.bom_len as u64;
+    let decoding = encoding.decoding();
+    let seek_to = match decoding {
+        Decoding::Utf8 | Decoding::SingleByte(_) => bom_len + offset,
+        Decoding::Transcode(_) => bom_len,
+    };
+    let mut stream = source.open_at(seek_to).map_err(ReadError::Io)?;
+    if let Some(count) = counter {
+        count.store(seek_to, Ordering::Relaxed);
+        stream = Box::new(Counted {
+            inner: stream,
+            count: Arc::clone(count),
+        });
+    }
+    if let Decoding::Transcode(encoding) = decoding {
+        // NOTE: a preview of a UTF-16 file decodes again from the start up to the
+        // checkpoint; UTF-8 and single-byte files seek directly.
+        let mut decoded: Box<dyn Read + Send> = Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .bom_sniffing(false)
+                .build(stream),
+        );
+        cursor::skip(&mut decoded, offset).map_err(ReadError::Io)?;
+        stream = decoded;
+    }
+    Ok(stream)
+}

@@ -1,0 +1,104 @@
+//! Delimiter detection over a sample of the text.
+
+/// The delimiters a list may use, in order of preference when they tie.
+pub(crate) const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Records of the sample to look at; enough to see a pattern, few enough to be quick.
+const SAMPLE_RECORDS: usize = 200;
+
+/// Chooses the candidate delimiter that splits the sample's records into the most
+/// consistent number of fields (at least two), preferring more fields on a tie, then the
+/// order of [`CANDIDATES`]. Returns `,` when no candidate splits any record.
+///
+/// `truncated` tells whether the sample stops before the end of the text; its last,
+/// possibly cut record is then ignored.
+pub(crate) fn sniff_delimiter(sample: &[u8], truncated: bool) -> u8 {
+    let mut best = (b',', 0.0_f64, 0_usize);
+    for delimiter in CANDIDATES {
+        let (consistency, fields) = score(sample, truncated, delimiter);
+        if fields < 2 {
+            continue;
+        }
+        let better = consistency > best.1 + 1e-9
+            || ((consistency - best.1).abs() <= 1e-9 && fields > best.2);
+        if better {
+            best = (delimiter, consistency, fields);
+        }
+    }
+    best.0
+}
+
+/// Returns the share of non-blank sample records that have the most common field count,
+/// and that count.
+fn score(sample: &[u8], truncated: bool, delimiter: u8) -> (f64, usize) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(sample);
+    let mut counts: Vec<usize> = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    while counts.len() <= SAMPLE_RECORDS {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {
+                let blank = record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace);
+                if !blank {
+                    counts.push(record.len());
+                }
+            }
+            Ok(false) | Err(_) => break,
+        }
+    }
+    if truncated && counts.len() > 1 {
+        counts.pop();
+    }
+    if counts.is_empty() {
+        return (0.0, 0);
+    }
+    let mut sorted = counts.clone();
+    sorted.sort_unstable();
+    let (mut mode, mut mode_runs) = (sorted[0], 0);
+    let mut index = 0;
+    while index < sorted.len() {
+        let run = sorted[index..]
+            .iter()
+            .take_while(|&&count| count == sorted[index])
+            .count();
+        if run > mode_runs || (run == mode_runs && sorted[index] > mode) {
+            mode = sorted[index];
+            mode_runs = run;
+        }
+        index += run;
+    }
+    (mode_runs as f64 / counts.len() as f64, mode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniff_delimiter_table() {
+        let cases: &[(&str, u8)] = &[
+            ("name,town\nAda,Leeds\nBo,York\n", b','),
+            ("name;town;zip\nAda;Leeds, West;1\nBo;York;2\n", b';'),
+            ("name\ttown\nAda\tLeeds\n", b'\t'),
+            ("name|town|zip\nAda|Leeds|1\n", b'|'),
+            ("name\nAda\nBo\n", b','),
+            ("\"a;b\",c\n\"d;e\",f\n", b','),
+            ("a,b;c;d\ne,f;g;h\n", b';'),
+            ("name,town\r\nAda,Leeds\r\n", b','),
+            ("name;town\rAda;Leeds\r", b';'),
+        ];
+        for (sample, expected) in cases {
+            let got = sniff_delimiter(sample.as_bytes(), false);
+            assert_eq!(got as char, *expected as char, "sample {sample:?}");
+        }
+    }
+
+    #[test]
+    fn sniff_delimiter_ignores_cut_last_record() {
+        let sample = b"a;b;c\nd;e;f\ng,h,i,j,k,l";
+        assert_eq!(sniff_delimiter(sample, true), b';');
+    }
+}

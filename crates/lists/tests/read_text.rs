@@ -1,0 +1,323 @@
+//! Reading text lists from memory: encodings, delimiters, line endings, quoting, blank
+//! and ragged rows, row numbers, limits and preview access.
+
+use sealpost_lists::{CellKind, Format, Limits, ListReader, OpenOptions, ReadError, Record};
+
+/// Reads every data row as (row number, cells).
+fn read_all(reader: &mut ListReader) -> Vec<(u64, Vec<String>)> {
+    let mut record = Record::new();
+    let mut rows = Vec::new();
+    while reader.read_record(&mut record).unwrap() {
+        rows.push((record.row(), record.iter().map(str::to_owned).collect()));
+    }
+    rows
+}
+
+fn open(bytes: &[u8]) -> ListReader {
+    ListReader::from_bytes(bytes.to_vec(), &OpenOptions::default()).unwrap()
+}
+
+fn cells(values: &[&str]) -> Vec<String> {
+    values.iter().map(|value| (*value).to_owned()).collect()
+}
+
+#[test]
+fn text_rows_table() {
+    type Case = (
+        &'static str,
+        &'static [u8],
+        char,
+        &'static [(u64, &'static [&'static str])],
+    );
+    let cases: &[Case] = &[
+        ("lf", b"name,zip\nAda,02101\nBo,10001\n", ',', &[(2, &["Ada", "02101"]), (3, &["Bo", "10001"])]),
+        ("crlf", b"name;zip\r\nAda;02101\r\nBo;10001\r\n", ';', &[(2, &["Ada", "02101"]), (3, &["Bo", "10001"])]),
+        ("cr only", b"name\tzip\rAda\t02101\rBo\t10001", '\t', &[(2, &["Ada", "02101"]), (3, &["Bo", "10001"])]),
+        ("pipe", b"name|zip\nAda|02101\n", '|', &[(2, &["Ada", "02101"])]),
+        (
+            "quoted newline is one row",
+            b"name,address,zip\n\"Ada\",\"1 High St\nLeeds\",LS1\nBo,\"2 \"\"Low\"\" Rd, York\",YO1\n",
+            ',',
+            &[(2, &["Ada", "1 High St\nLeeds", "LS1"]), (3, &["Bo", "2 \"Low\" Rd, York", "YO1"])],
+        ),
+        (
+            "blank lines count as rows",
+            b"name,zip\n\nAda,1\n\n\nBo,2\n\n",
+            ',',
+            &[(2, &[]), (3, &["Ada", "1"]), (4, &[]), (5, &[]), (6, &["Bo", "2"])],
+        ),
+        (
+            "blank crlf lines",
+            b"name,zip\r\n\r\nAda,1\r\n",
+            ',',
+            &[(2, &[]), (3, &["Ada", "1"])],
+        ),
+        (
+            "ragged rows keep their cells",
+            b"a,b,c\n1,2\n1,2,3,4\n",
+            ',',
+            &[(2, &["1", "2"]), (3, &["1", "2", "3", "4"])],
+        ),
+        ("header only", b"name,zip\n", ',', &[]),
+        ("no final newline", b"name,zip\nAda,1", ',', &[(2, &["Ada", "1"])]),
+    ];
+    for (name, bytes, delimiter, expected) in cases {
+        let mut reader = open(bytes);
+        assert_eq!(reader.info().delimiter, Some(*delimiter), "case {name}");
+        let expected: Vec<(u64, Vec<String>)> = expected
+            .iter()
+            .map(|(row, values)| (*row, cells(values)))
+            .collect();
+        assert_eq!(read_all(&mut reader), expected, "case {name}");
+    }
+}
+
+#[test]
+fn text_header_after_leading_blank_lines() {
+    let reader = open(b"\n\nname,zip\nAda,1\n");
+    assert_eq!(reader.info().header_row, Some(3));
+    assert_eq!(reader.info().headers, ["name", "zip"]);
+    assert_eq!(reader.info().format, Format::Csv);
+}
+
+#[test]
+fn text_encodings_table() {
+    let utf16le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "name,town\r\nZoë,Köln\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let utf16be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(
+            "name\ttown\nZoë\t€\n"
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes),
+        )
+        .collect();
+    type Case = (
+        &'static str,
+        Vec<u8>,
+        &'static str,
+        Vec<&'static str>,
+        Vec<&'static str>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "utf-8 bom",
+            b"\xEF\xBB\xBFname,town\nZo\xC3\xAB,K\xC3\xB6ln\n".to_vec(),
+            "UTF-8",
+            vec!["name", "town"],
+            vec!["Zoë", "Köln"],
+        ),
+        (
+            "windows-1252",
+            b"name;price\nO\x92Brien;\x80 5\n".to_vec(),
+            "windows-1252",
+            vec!["name", "price"],
+            vec!["O\u{2019}Brien", "€ 5"],
+        ),
+        (
+            "utf-16le",
+            utf16le,
+            "UTF-16LE",
+            vec!["name", "town"],
+            vec!["Zoë", "Köln"],
+        ),
+        (
+            "utf-16be",
+            utf16be,
+            "UTF-16BE",
+            vec!["name", "town"],
+            vec!["Zoë", "€"],
+        ),
+    ];
+    for (name, bytes, encoding, headers, row) in cases {
+        let mut reader = ListReader::from_bytes(bytes, &OpenOptions::default()).unwrap();
+        assert_eq!(
+            reader.info().encoding.as_deref(),
+            Some(encoding),
+            "case {name}"
+        );
+        assert_eq!(reader.info().headers, headers, "case {name}");
+        let rows = read_all(&mut reader);
+        assert_eq!(rows, vec![(2, cells(&row))], "case {name}");
+    }
+}
+
+#[test]
+fn text_encoding_override() {
+    let options = OpenOptions {
+        encoding: Some("windows-1252".into()),
+        ..OpenOptions::default()
+    };
+    // Valid UTF-8 read as Windows-1252 gives the mojibake the user asked for.
+    let mut reader = ListReader::from_bytes(b"name\nZo\xC3\xAB\n".to_vec(), &options).unwrap();
+    assert_eq!(read_all(&mut reader), vec![(2, cells(&["ZoÃ«"]))]);
+}
+
+#[test]
+fn text_invalid_utf8_names_row() {
+    let mut text = b"name,town\n".to_vec();
+    text.extend(b"Ada,Leeds\n".repeat(10_000));
+    text.extend(b"Bo,K\xF6ln\n");
+    let options = OpenOptions {
+        encoding: Some("utf-8".into()),
+        ..OpenOptions::default()
+    };
+    let mut reader = ListReader::from_bytes(text, &options).unwrap();
+    let mut record = Record::new();
+    let error = loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => continue,
+            Ok(false) => panic!("read past invalid text"),
+            Err(error) => break error,
+        }
+    };
+    assert!(
+        matches!(error, ReadError::InvalidText { row: 10_002, .. }),
+        "{error}"
+    );
+}
+
+#[test]
+fn text_delimiter_override() {
+    let options = OpenOptions {
+        delimiter: Some(b';'),
+        ..OpenOptions::default()
+    };
+    let mut reader = ListReader::from_bytes(b"a,b;c\n1,2;3\n".to_vec(), &options).unwrap();
+    assert_eq!(read_all(&mut reader), vec![(2, cells(&["1,2", "3"]))]);
+}
+
+#[test]
+fn text_cell_kinds() {
+    let mut reader = open(b"a,b\n,x\n");
+    let mut record = Record::new();
+    assert!(reader.read_record(&mut record).unwrap());
+    assert_eq!(record.kind(0), Some(CellKind::Empty));
+    assert_eq!(record.kind(1), Some(CellKind::Text));
+}
+
+#[test]
+fn text_limits_table() {
+    let long_field = format!("a,b\n1,{}\n", "x".repeat(200));
+    let many_fields = format!("a\n{}\n", ",".repeat(50));
+    let long_record = format!("a\n\"{}\n", "y".repeat(300_000));
+    let many_rows = "a\n1\n2\n3\n4\n".to_owned();
+    let limits = Limits {
+        max_field_bytes: 100,
+        max_fields_per_row: 20,
+        max_record_bytes: 100_000,
+        max_rows: 4,
+        ..Limits::default()
+    };
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "field",
+            &long_field,
+            "length of a field in bytes is 200, over the limit of 100 at row 2",
+        ),
+        (
+            "fields",
+            &many_fields,
+            "number of fields in a row is 51, over the limit of 20 at row 2",
+        ),
+        ("record", &long_record, "over the limit of 100000 at row 2"),
+        (
+            "rows",
+            &many_rows,
+            "number of rows is 5, over the limit of 4 at row 5",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let options = OpenOptions {
+            limits,
+            ..OpenOptions::default()
+        };
+        let mut reader = ListReader::from_bytes(text.as_bytes().to_vec(), &options).unwrap();
+        let mut record = Record::new();
+        let error = loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => continue,
+                Ok(false) => panic!("case {name}: no error"),
+                Err(error) => break error,
+            }
+        };
+        assert!(error.to_string().contains(message), "case {name}: {error}");
+    }
+}
+
+#[test]
+fn text_rejects_empty_and_binary() {
+    let cases: &[(&str, &[u8])] = &[
+        ("empty", b""),
+        ("png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+        ("pdf", b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n"),
+        ("binary", b"\x00\x01\x02\x03\x04\x05garbage\x00"),
+    ];
+    for (name, bytes) in cases {
+        let result = ListReader::from_bytes(bytes.to_vec(), &OpenOptions::default());
+        assert!(result.is_err(), "case {name}");
+    }
+}
+
+#[test]
+fn text_preview_rows_from_index() {
+    let mut text = String::from("id,name\n");
+    for id in 0..5000 {
+        if id % 1000 == 500 {
+            text.push('\n');
+        }
+        text.push_str(&format!("{id},\"name\n{id}\"\n"));
+    }
+    let mut reader = open(text.as_bytes());
+    let all = read_all(&mut reader);
+    assert_eq!(all.len(), 5005);
+    for range in [2..5, 3000..3010, 4990..6000, 1..3, 500..505] {
+        let preview = reader.rows(range.clone()).unwrap();
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|(row, _)| range.contains(row))
+            .cloned()
+            .collect();
+        let got: Vec<_> = preview
+            .iter()
+            .map(|record| {
+                (
+                    record.row(),
+                    record.iter().map(str::to_owned).collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "range {range:?}");
+    }
+}
+
+#[test]
+fn text_preview_before_reading() {
+    let mut text = String::from("id\n");
+    for id in 0..3000 {
+        text.push_str(&format!("{id}\n"));
+    }
+    let mut reader = open(text.as_bytes());
+    let preview = reader.rows(2500..2502).unwrap();
+    let got: Vec<_> = preview
+        .iter()
+        .map(|record| (record.row(), record.get(0).map(str::to_owned)))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (2500, Some("2498".to_owned())),
+            (2501, Some("2499".to_owned()))
+        ]
+    );
+    // The main pass is not disturbed.
+    let mut record = Record::new();
+    assert!(reader.read_record(&mut record).unwrap());
+    assert_eq!(record.get(0), Some("0"));
+}
