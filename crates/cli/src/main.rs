@@ -19,6 +19,8 @@ enum Command {
     Validate(commands::validate::Args),
     /// Print decoded, mapped rows of a mailing list.
     Preview(commands::preview::Args),
+    /// Make keys for, seal, open and inspect encrypted upload envelopes.
+    Envelope(commands::envelope::Args),
 }
 
 fn main() -> ExitCode {
@@ -26,5 +28,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Validate(args) => commands::validate::run(args),
         Command::Preview(args) => commands::preview::run(args),
+        Command::Envelope(args) => commands::envelope::run(args),
     }
 }
