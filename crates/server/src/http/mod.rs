@@ -1,0 +1,141 @@
+//! The HTTP API: routes, middleware and the OpenAPI description.
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod me;
+pub mod members;
+pub mod middleware;
+pub mod sessions;
+pub mod tokens;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch, post};
+use sealpost_api::{Health, Problem, ProblemType};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::state::SharedState;
+use error::ApiError;
+
+/// The OpenAPI description, generated from the handlers and the `sealpost-api` types.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "Sealpost platform API", description = "Accounts, members, credentials and the audit log."),
+    paths(
+        sessions::sign_in, sessions::sign_out, me::me, me::enrol_totp, me::confirm_totp,
+        members::list, members::get, members::change_role, members::deactivate,
+        members::invite, members::accept, members::update_account,
+        tokens::create, tokens::list_own, tokens::list_account, tokens::revoke, tokens::rotate,
+        audit::read, healthz, readyz,
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerScheme),
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "Alive", body = Health)))]
+pub async fn healthz() -> axum::Json<Health> {
+    axum::Json(Health {
+        status: "ok".to_owned(),
+    })
+}
+
+/// Readiness: the database answers.
+#[utoipa::path(
+    get, path = "/readyz", tag = "health",
+    responses(
+        (status = 200, description = "Ready", body = Health),
+        (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn readyz(State(state): State<SharedState>) -> Result<axum::Json<Health>, ApiError> {
+    match state.db.ping().await {
+        Ok(()) => Ok(axum::Json(Health {
+            status: "ok".to_owned(),
+        })),
+        Err(error) => {
+            tracing::warn!(error = %error, "readiness check failed");
+            Err(ApiError::new(
+                ProblemType::Unavailable,
+                "the database does not answer",
+            ))
+        }
+    }
+}
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+async fn not_found() -> StatusCode {
+    StatusCode::NOT_FOUND
+}
+
+/// Builds the application with all middleware.
+pub fn router(state: SharedState) -> Router {
+    let max_body = state.config.limits.max_body_bytes;
+    let v1 = Router::new()
+        .route("/v1/sessions", post(sessions::sign_in))
+        .route(
+            "/v1/sessions/current",
+            axum::routing::delete(sessions::sign_out),
+        )
+        .route("/v1/me", get(me::me))
+        .route("/v1/me/totp", post(me::enrol_totp))
+        .route("/v1/me/totp/confirm", post(me::confirm_totp))
+        .route("/v1/members", get(members::list))
+        .route(
+            "/v1/members/{member_id}",
+            get(members::get).patch(members::change_role),
+        )
+        .route(
+            "/v1/members/{member_id}/deactivate",
+            post(members::deactivate),
+        )
+        .route("/v1/invitations", post(members::invite))
+        .route("/v1/invitations/accept", post(members::accept))
+        .route("/v1/account", patch(members::update_account))
+        .route("/v1/account/tokens", get(tokens::list_account))
+        .route("/v1/tokens", get(tokens::list_own).post(tokens::create))
+        .route(
+            "/v1/tokens/{token_id}",
+            axum::routing::delete(tokens::revoke),
+        )
+        .route("/v1/tokens/{token_id}/rotate", post(tokens::rotate))
+        .route("/v1/audit", get(audit::read))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::limit_by_address,
+        ));
+    Router::new()
+        .merge(v1)
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/openapi.json", get(openapi_json))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::render_problems,
+        ))
+        .layer(axum::middleware::from_fn(middleware::request_context))
+        .with_state(state)
+}

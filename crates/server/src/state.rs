@@ -1,0 +1,48 @@
+//! The state every request handler shares.
+
+use std::sync::Arc;
+
+use crate::alerts::Alerts;
+use crate::audit::AuditLog;
+use crate::config::Config;
+use crate::db::Db;
+use crate::ratelimit::RateLimits;
+use crate::secrets::PasswordHasherConfig;
+
+/// Shared service state.
+#[derive(Debug)]
+pub struct AppState {
+    /// The validated configuration.
+    pub config: Config,
+    /// The database.
+    pub db: Db,
+    /// The audit log.
+    pub audit: AuditLog,
+    /// Password hashing.
+    pub hasher: PasswordHasherConfig,
+    /// Rate limiters.
+    pub limits: RateLimits,
+    /// Alert detectors and delivery.
+    pub alerts: Alerts,
+}
+
+/// The handle handlers receive.
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    /// Builds the state over an open database.
+    pub fn new(config: Config, db: Db) -> Result<SharedState, crate::secrets::HashError> {
+        let audit = AuditLog::new(db.clone());
+        let hasher = PasswordHasherConfig::new(&config.password_hash)?;
+        let limits = RateLimits::new(&config.limits);
+        let alerts = Alerts::new(audit.clone(), config.alerts.clone());
+        Ok(Arc::new(Self {
+            config,
+            db,
+            audit,
+            hasher,
+            limits,
+            alerts,
+        }))
+    }
+}
