@@ -4,7 +4,7 @@ use std::io;
 
 use crate::KeyId;
 
-/// Why sealing, opening, inspecting or resuming an envelope failed.
+/// Error from sealing, opening, inspecting or resuming an envelope.
 ///
 /// Every authentication failure is reported without detail beyond the chunk index, and no
 /// variant ever carries key material or plaintext.

@@ -63,7 +63,8 @@ pub(crate) struct Header {
 }
 
 impl Header {
-    /// Builds a header from its fields; `metadata` is the already encrypted block.
+    /// Serialises the fixed header part; the encrypted metadata block of `metadata_len`
+    /// bytes must be appended to it.
     pub(crate) fn build(fields: &HeaderFields, metadata_len: usize) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(FIXED_HEADER_LEN + metadata_len);
         bytes.extend_from_slice(&MAGIC);

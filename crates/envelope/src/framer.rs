@@ -1,7 +1,7 @@
 //! A chunk buffer with one byte of lookahead, shared by the readers.
 //!
 //! A reader knows a chunk is the last one only when the input ends right after it, so it
-//! asks for one byte more than a full chunk. That extra byte, when present, is carried to
+//! requests one byte more than a full chunk. That extra byte, when present, is carried to
 //! the start of the next chunk. The buffer is allocated once and zeroized on drop because
 //! it holds plaintext.
 

@@ -1,9 +1,8 @@
 //! Recipient public keys, identities (private keys) and key ids.
 //!
-//! Keys are X25519 keys for HPKE's DHKEM(X25519, HKDF-SHA256). Their text form is one line,
-//! `sealpost-identity-v1:` or `sealpost-recipient-v1:` followed by 64 lowercase hex digits;
-//! lines starting with `#` and blank lines around it are ignored, so key files can carry a
-//! comment.
+//! Keys are X25519 keys for HPKE's DHKEM(X25519, HKDF-SHA256). Their text form is one line:
+//! `sealpost-identity-v1:` or `sealpost-recipient-v1:` followed by 64 lowercase hex digits.
+//! Parsing ignores blank lines and lines starting with `#`, so key files can carry comments.
 
 use std::fmt;
 use std::str::FromStr;

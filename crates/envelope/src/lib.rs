@@ -8,7 +8,7 @@
 //! so truncation, extension, reordering and bit flips fail to open, and no plaintext of a
 //! failing chunk is released. `docs/envelope.md` in the repository specifies the bytes.
 //!
-//! This crate does no network I/O and holds at most a few chunks in memory.
+//! This crate does no network I/O, and each reader or writer buffers one chunk.
 //!
 //! ```
 //! use std::io::Read;

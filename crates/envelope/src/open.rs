@@ -126,7 +126,7 @@ impl OpenState {
 
 /// A reader that opens an envelope read from `R` and yields its plaintext.
 ///
-/// It holds one chunk in memory. Reads return an `io::Error` of kind `InvalidData`
+/// It buffers one chunk. Reads return an `io::Error` of kind `InvalidData`
 /// wrapping an [`Error`] when the envelope fails to authenticate; [`from_io_error`]
 /// recovers it. After any error it releases nothing more. A read that returns 0 means the
 /// whole plaintext was opened and checked.

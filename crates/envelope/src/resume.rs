@@ -17,10 +17,10 @@ use crate::secrets::UploadSecrets;
 /// plaintext read from `R`.
 ///
 /// [`ResumableSealer::new`] starts at offset 0 from any reader.
-/// [`ResumableSealer::from_offset`] starts at any ciphertext offset, re-reading a
-/// seekable source, and yields exactly the bytes a single pass would have yielded from
-/// there, provided the source file is unchanged (its size is checked, its content cannot
-/// be without reading it all). It holds one chunk in memory.
+/// [`ResumableSealer::from_offset`] starts at any ciphertext offset by re-reading a
+/// seekable source. It yields exactly the bytes a single pass would have yielded from
+/// there, provided the source file is unchanged. Only the size is checked, because
+/// checking the content would mean reading the whole file. It buffers one chunk.
 pub struct ResumableSealer<R: Read> {
     source: R,
     key: PayloadKey,

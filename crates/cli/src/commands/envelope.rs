@@ -310,11 +310,11 @@ fn write_output(
     let file =
         File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
     let mut writer = BufWriter::with_capacity(COPY_BUFFER_LEN, file);
+    // No fsync, as with other file tools: durability is left to the file system.
     let result = produce(&mut writer).and_then(|()| {
-        let file = writer
+        writer
             .into_inner()
             .map_err(io::IntoInnerError::into_error)?;
-        file.sync_all()?;
         Ok(())
     });
     match result {
@@ -351,7 +351,7 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Creates `path` with `mode` (on Unix), refusing to replace an existing file unless `force`.
+/// Creates `path` with `mode` (on Unix). It fails if the file exists, unless `force` is set.
 fn write_new_file(path: &Path, contents: &[u8], mode: u32, force: bool) -> Result<()> {
     let mut options = OpenOptions::new();
     options.write(true);
