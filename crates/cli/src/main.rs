@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 mod commands;
 
 #[derive(Debug, Parser)]
-#[command(name = "sealpost", version, about = "Validate, seal and upload mailing lists")]
+#[command(
+    name = "sealpost",
+    version,
+    about = "Validate, seal and upload mailing lists"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

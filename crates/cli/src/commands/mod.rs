@@ -1,5 +1,7 @@
 //! One module per subcommand; each exposes `Args` and `run`.
 
 pub(crate) mod envelope;
+mod list;
 pub(crate) mod preview;
+mod progress;
 pub(crate) mod validate;

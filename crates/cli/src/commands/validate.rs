@@ -1,10 +1,237 @@
-//! `sealpost validate`.
+//! `sealpost validate`: check every row of a list and report the issues.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+use anyhow::{Context, Result};
+use sealpost_lists::{
+    Column, ColumnMapping, DEFAULT_ISSUE_LIMIT, Issue, IssueCode, ListInfo, ListReader, Record,
+    RowCounts, ValidateOptions, ValidationReport, Validator,
+};
 
-pub(crate) fn run(_args: Args) -> ExitCode {
-    ExitCode::FAILURE
+use super::list::ListArgs;
+use super::progress::ListProgress;
+
+/// Issues listed per code in text output.
+const TEXT_ISSUES_PER_CODE: usize = 5;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    list: ListArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
+
+    /// Characters of a printed field (name, company, address line, city, state) that
+    /// fit on one line; longer fields are errors.
+    #[arg(long, value_name = "CHARACTERS", default_value_t = 50)]
+    max_field_length: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    /// A readable summary with the first few issues of each code.
+    Text,
+    /// One JSON object, described in docs/validation.md.
+    Json,
+}
+
+pub(crate) fn run(args: Args) -> ExitCode {
+    match validate(&args) {
+        Ok((output, has_errors)) => {
+            print!("{output}");
+            if has_errors {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Validates the list and renders the output; nothing is printed until the whole file
+/// has been read, so a read error leaves standard output empty.
+fn validate(args: &Args) -> Result<(String, bool)> {
+    let (mut reader, mapping) = args.list.open()?;
+    let options = ValidateOptions::default()
+        .with_default_country(args.list.default_country)
+        .with_max_field_length(args.max_field_length);
+    let mut validator = Validator::new(mapping, options);
+    let issue_limit = match args.format {
+        OutputFormat::Json => DEFAULT_ISSUE_LIMIT,
+        OutputFormat::Text => 0,
+    };
+    let mut report = ValidationReport::new(issue_limit);
+    let mut examples: BTreeMap<IssueCode, Vec<Issue>> = BTreeMap::new();
+
+    let mut record = Record::new();
+    let mut issues = Vec::new();
+    let mut progress = ListProgress::new();
+    loop {
+        let more = reader
+            .read_record(&mut record)
+            .with_context(|| format!("cannot read {}", args.list.file.display()))?;
+        if !more {
+            break;
+        }
+        let status = validator.validate(&record, &mut issues);
+        if args.format == OutputFormat::Text {
+            keep_examples(&mut examples, &issues);
+        }
+        report.add_row(status, &mut issues);
+        progress.tick(&reader);
+    }
+    progress.finish();
+
+    let output = match args.format {
+        OutputFormat::Json => render_json(reader.info(), validator.mapping(), &report)?,
+        OutputFormat::Text => {
+            render_text(&args.list, &reader, validator.mapping(), &report, &examples)
+        }
+    };
+    Ok((output, report.has_errors()))
+}
+
+fn keep_examples(examples: &mut BTreeMap<IssueCode, Vec<Issue>>, issues: &[Issue]) {
+    for issue in issues {
+        let kept = examples.entry(issue.code).or_default();
+        if kept.len() < TEXT_ISSUES_PER_CODE {
+            kept.push(issue.clone());
+        }
+    }
+}
+
+/// The JSON document documented in docs/validation.md.
+#[derive(Debug, serde::Serialize)]
+struct JsonReport<'a> {
+    format: sealpost_lists::Format,
+    encoding: Option<&'a str>,
+    delimiter: Option<String>,
+    sheet: Option<&'a str>,
+    header_row: Option<u64>,
+    columns: &'a [Column],
+    rows: RowCounts,
+    issues: &'a [Issue],
+    issue_limit: usize,
+    issues_omitted: u64,
+    summary: &'a BTreeMap<IssueCode, u64>,
+}
+
+fn render_json(
+    info: &ListInfo,
+    mapping: &ColumnMapping,
+    report: &ValidationReport,
+) -> Result<String> {
+    let document = JsonReport {
+        format: info.format,
+        encoding: info.encoding.as_deref(),
+        delimiter: info.delimiter.map(String::from),
+        sheet: info.sheet.as_deref(),
+        header_row: info.header_row,
+        columns: mapping.columns(),
+        rows: report.rows,
+        issues: &report.issues,
+        issue_limit: report.issue_limit,
+        issues_omitted: report.issues_omitted,
+        summary: &report.summary,
+    };
+    let mut text =
+        serde_json::to_string_pretty(&document).context("cannot encode the report as JSON")?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn render_text(
+    list: &ListArgs,
+    reader: &ListReader,
+    mapping: &ColumnMapping,
+    report: &ValidationReport,
+    examples: &BTreeMap<IssueCode, Vec<Issue>>,
+) -> String {
+    let info = reader.info();
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", list.file.display());
+    let _ = writeln!(out, "  {}", describe_source(info));
+
+    let mapped: Vec<String> = mapping
+        .columns()
+        .iter()
+        .map(|column| match column.field {
+            Some(field) => format!("{} -> {field}", column.header),
+            None => format!("{} (custom)", column.header),
+        })
+        .collect();
+    let _ = writeln!(out, "  columns: {}", mapped.join(", "));
+    for field in mapping.missing_required() {
+        let _ = writeln!(
+            out,
+            "  note: no column maps to {field}, so every row will miss it (use --mapping)"
+        );
+    }
+
+    let rows = report.rows;
+    let _ = writeln!(
+        out,
+        "\nrows: {} data rows, {} valid, {} invalid",
+        rows.total, rows.valid, rows.invalid
+    );
+
+    let counted: Vec<(IssueCode, u64)> = report
+        .summary
+        .iter()
+        .filter(|(_, count)| **count > 0)
+        .map(|(code, count)| (*code, *count))
+        .collect();
+    if counted.is_empty() {
+        let _ = writeln!(out, "no issues found");
+        return out;
+    }
+    for (code, count) in counted {
+        let _ = writeln!(out, "\n{code} ({}): {count}", code.severity());
+        for issue in examples.get(&code).into_iter().flatten() {
+            // Messages already name the column concerned.
+            let _ = write!(out, "  row {}: {}", issue.row, issue.message);
+            if let Some(suggestion) = &issue.suggestion {
+                let _ = write!(out, " [suggestion: {suggestion:?}]");
+            }
+            out.push('\n');
+        }
+        let shown = examples.get(&code).map_or(0, Vec::len) as u64;
+        if count > shown {
+            let _ = writeln!(
+                out,
+                "  ... and {} more (use --format json to list up to {DEFAULT_ISSUE_LIMIT})",
+                count - shown
+            );
+        }
+    }
+    out
+}
+
+fn describe_source(info: &ListInfo) -> String {
+    let mut parts = vec![info.format.to_string()];
+    if let Some(encoding) = &info.encoding {
+        parts.push(encoding.clone());
+    }
+    if let Some(delimiter) = info.delimiter {
+        let name = match delimiter {
+            '\t' => "tab".to_owned(),
+            other => format!("'{other}'"),
+        };
+        parts.push(format!("delimiter {name}"));
+    }
+    if let Some(sheet) = &info.sheet {
+        parts.push(format!("sheet {sheet:?}"));
+    }
+    if let Some(row) = info.header_row {
+        parts.push(format!("headings on row {row}"));
+    }
+    parts.join(", ")
 }

@@ -1,0 +1,266 @@
+//! Runs the built `sealpost` binary on fixture files and checks output and exit status.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lists/tests/fixtures/validate")
+        .join(name)
+}
+
+fn sealpost(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sealpost"))
+        .args(args)
+        .output()
+        .expect("the sealpost binary runs")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).expect("standard output is JSON")
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("fixture paths are UTF-8")
+}
+
+const CLEAN_LIST: &str = "First Name,Surname,Street,Town,Post Code,Country\r\n\
+    Ada,Lovelace,12 St James's Square,London,SW1Y 4JH,UK\r\n\
+    Grace,Hopper,1 Main St,Newark,07102,USA\r\n\
+    \r\n\
+    Hans,Muller,Hauptstrasse 1,Berlin,10115,Germany\r\n";
+
+#[test]
+fn validate_clean_list_exits_zero() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("clean.csv");
+    std::fs::write(&path, CLEAN_LIST).unwrap();
+
+    let output = sealpost(&["validate", "--format", "json", path_str(&path)]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json(&output);
+    assert_eq!(report["format"], "csv");
+    assert_eq!(report["encoding"], "UTF-8");
+    assert_eq!(report["delimiter"], ",");
+    assert_eq!(report["sheet"], serde_json::Value::Null);
+    assert_eq!(report["header_row"], 1);
+    assert_eq!(report["rows"]["total"], 3);
+    assert_eq!(report["rows"]["valid"], 3);
+    assert_eq!(report["rows"]["invalid"], 0);
+    assert_eq!(report["summary"]["empty_row"], 1);
+    assert_eq!(report["issues"][0]["code"], "empty_row");
+    assert_eq!(report["issues"][0]["severity"], "warning");
+    assert_eq!(report["issues"][0]["row"], 4);
+    assert_eq!(report["columns"][1]["header"], "Surname");
+    assert_eq!(report["columns"][1]["field"], "last_name");
+    assert_eq!(report["columns"][1]["index"], 1);
+
+    let text = sealpost(&["validate", path_str(&path)]);
+    assert_eq!(text.status.code(), Some(0));
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        stdout.contains("3 data rows, 3 valid, 0 invalid"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn validate_defects_exits_one() {
+    let output = sealpost(&[
+        "validate",
+        "--format",
+        "json",
+        path_str(&fixture("defects.csv")),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    assert_eq!(report["rows"]["total"], 12);
+    assert_eq!(report["rows"]["invalid"], 9);
+    assert_eq!(report["summary"]["leading_zero_lost"], 1);
+    assert_eq!(report["issue_limit"], 10_000);
+    assert_eq!(report["issues_omitted"], 0);
+    let zip = &report["issues"][0];
+    assert_eq!(zip["row"], 3);
+    assert_eq!(zip["column"], 7);
+    assert_eq!(zip["code"], "leading_zero_lost");
+    assert_eq!(zip["suggestion"], "07102");
+    let summary = report["summary"].as_object().unwrap();
+    assert_eq!(summary.len(), 12, "every code is listed");
+
+    let text = sealpost(&["validate", path_str(&fixture("defects.csv"))]);
+    assert_eq!(text.status.code(), Some(1));
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(stdout.contains("leading_zero_lost (error): 1"), "{stdout}");
+    assert!(stdout.contains("row 3"), "{stdout}");
+}
+
+#[test]
+fn validate_xlsx_reports_sheet() {
+    let output = sealpost(&[
+        "validate",
+        "--format",
+        "json",
+        path_str(&fixture("sample-500.xlsx")),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    assert_eq!(report["format"], "xlsx");
+    assert_eq!(report["sheet"], "Recipients");
+    assert_eq!(report["encoding"], serde_json::Value::Null);
+    assert_eq!(report["delimiter"], serde_json::Value::Null);
+    assert_eq!(report["rows"]["total"], 500);
+}
+
+#[test]
+fn unreadable_file_exits_two() {
+    let directory = tempfile::tempdir().unwrap();
+    let png = directory.path().join("list.csv");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let missing = directory.path().join("missing.csv");
+
+    for path in [&png, &missing] {
+        for format in ["json", "text"] {
+            let output = sealpost(&["validate", "--format", format, path_str(path)]);
+            assert_eq!(output.status.code(), Some(2), "{path:?}");
+            assert!(output.stdout.is_empty(), "{path:?}: stdout not empty");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.starts_with("error: cannot read"), "{stderr}");
+        }
+    }
+}
+
+#[test]
+fn mapping_file_applies() {
+    let directory = tempfile::tempdir().unwrap();
+    let list = directory.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "Who,Where,Town,Code\nAda Lovelace,12 High St,Leeds,LS1 1AA\n",
+    )
+    .unwrap();
+    let mapping = directory.path().join("mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"Who": "full_name", "Where": "address1", "Code": "postcode"}"#,
+    )
+    .unwrap();
+
+    let unmapped = sealpost(&["validate", "--format", "json", path_str(&list)]);
+    assert_eq!(unmapped.status.code(), Some(1));
+
+    let output = sealpost(&[
+        "validate",
+        "--format",
+        "json",
+        "--mapping",
+        path_str(&mapping),
+        path_str(&list),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json(&output);
+    assert_eq!(report["columns"][0]["field"], "full_name");
+    assert_eq!(report["columns"][2]["field"], "city");
+
+    std::fs::write(&mapping, r#"{"Whom": "full_name"}"#).unwrap();
+    let bad = sealpost(&["validate", "--mapping", path_str(&mapping), path_str(&list)]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(bad.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("\"Whom\""));
+}
+
+#[test]
+fn default_country_option() {
+    let directory = tempfile::tempdir().unwrap();
+    let list = directory.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "Name;Address;City;ZIP\nAda Lovelace;1600 Pennsylvania Ave NW;Washington;20500\n",
+    )
+    .unwrap();
+    let as_gb = sealpost(&["validate", path_str(&list)]);
+    assert_eq!(as_gb.status.code(), Some(1));
+    let as_us = sealpost(&[
+        "validate",
+        "--default-country",
+        "US",
+        "--delimiter",
+        ";",
+        path_str(&list),
+    ]);
+    assert_eq!(
+        as_us.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&as_us.stdout)
+    );
+    let bad_country = sealpost(&["validate", "--default-country", "Atlantis", path_str(&list)]);
+    assert_eq!(bad_country.status.code(), Some(2));
+}
+
+#[test]
+fn preview_prints_requested_rows() {
+    let output = sealpost(&[
+        "preview",
+        "--format",
+        "json",
+        "--rows",
+        "3..6",
+        path_str(&fixture("defects.csv")),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let preview = json(&output);
+    let rows = preview["rows"].as_array().unwrap();
+    let numbers: Vec<u64> = rows
+        .iter()
+        .map(|row| row["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, vec![3, 4, 5]);
+    assert_eq!(rows[0]["cells"][0], "Grace");
+    assert_eq!(rows[0]["cells"][7], "7102");
+    assert_eq!(preview["columns"][7]["field"], "postcode");
+
+    let text = sealpost(&[
+        "preview",
+        "--rows",
+        "2..4",
+        path_str(&fixture("sample-500.xlsx")),
+    ]);
+    assert_eq!(text.status.code(), Some(0));
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[0].starts_with("row"), "{stdout}");
+    assert!(lines[0].contains("firstname (first_name)"), "{stdout}");
+    let column = lines[0].find("firstname").unwrap();
+    assert!(lines[1].starts_with('2'), "{stdout}");
+    // Each value starts under its heading.
+    assert_eq!(lines[1].as_bytes()[column - 1], b' ', "{stdout}");
+    assert_ne!(lines[1].as_bytes()[column], b' ', "{stdout}");
+}
+
+#[test]
+fn preview_rejects_bad_range() {
+    let output = sealpost(&[
+        "preview",
+        "--rows",
+        "9..3",
+        path_str(&fixture("defects.csv")),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+}

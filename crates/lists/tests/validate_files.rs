@@ -1,0 +1,111 @@
+//! Validation through the reader, on fixture files.
+
+use std::path::{Path, PathBuf};
+
+use sealpost_lists::{
+    ColumnMapping, Field, IssueCode, ListReader, OpenOptions, Record, Severity, ValidateOptions,
+    ValidationReport, Validator,
+};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/validate")
+        .join(name)
+}
+
+fn validate_file(name: &str) -> (ValidationReport, ColumnMapping) {
+    let mut reader = ListReader::open(&fixture(name), &OpenOptions::default()).unwrap();
+    let mapping = ColumnMapping::automatic(&reader.info().headers);
+    let mut validator = Validator::new(mapping.clone(), ValidateOptions::default());
+    let mut report = ValidationReport::default();
+    let mut record = Record::new();
+    let mut issues = Vec::new();
+    while reader.read_record(&mut record).unwrap() {
+        let status = validator.validate(&record, &mut issues);
+        report.add_row(status, &mut issues);
+    }
+    (report, mapping)
+}
+
+fn row_codes(report: &ValidationReport) -> Vec<(u64, IssueCode, Severity)> {
+    report
+        .issues
+        .iter()
+        .map(|issue| (issue.row, issue.code, issue.severity))
+        .collect()
+}
+
+#[test]
+fn defects_fixture_issues() {
+    use IssueCode::*;
+    use Severity::{Error as E, Warning as W};
+    let (report, _) = validate_file("defects.csv");
+    let expected = vec![
+        (3, LeadingZeroLost, E),
+        (4, InvalidPostcode, E),
+        (5, EmptyRow, W),
+        (6, EncodingSuspect, W),
+        (7, FormulaInjection, E),
+        (8, PrecisionLost, E),
+        (9, UnknownCountry, E),
+        (10, InvalidPostcode, W),
+        (10, Duplicate, W),
+        (11, MissingRequired, E),
+        (12, RaggedRow, E),
+        (13, RaggedRow, E),
+        (14, ControlCharacters, E),
+    ];
+    assert_eq!(row_codes(&report), expected);
+    assert_eq!(report.rows.total, 12);
+    assert_eq!(report.rows.invalid, 9);
+    assert_eq!(report.rows.valid, 3);
+    assert_eq!(report.count(Duplicate), 1);
+    let duplicate = report
+        .issues
+        .iter()
+        .find(|issue| issue.code == Duplicate)
+        .unwrap();
+    assert!(duplicate.message.contains("row 2"), "{}", duplicate.message);
+}
+
+#[test]
+fn sample_csv_and_xlsx() {
+    for name in ["sample-500.csv", "sample-500.xlsx"] {
+        let (report, mapping) = validate_file(name);
+        assert_eq!(mapping.position(Field::FirstName), Some(1), "{name}");
+        assert_eq!(mapping.position(Field::State), Some(7), "{name}");
+        assert!(mapping.missing_required().is_empty(), "{name}");
+        assert_eq!(report.rows.total, 500, "{name}");
+        assert_eq!(report.rows.valid + report.rows.invalid, 500, "{name}");
+        assert!(report.rows.invalid > 0, "{name}");
+        // The generator's defects: truncated postcodes, empty first lines and repeats.
+        assert!(report.count(IssueCode::InvalidPostcode) > 0, "{name}");
+        assert!(report.count(IssueCode::MissingRequired) > 0, "{name}");
+        assert!(report.count(IssueCode::Duplicate) > 0, "{name}");
+        assert_eq!(report.count(IssueCode::UnknownCountry), 0, "{name}");
+        assert_eq!(report.count(IssueCode::EmptyRow), 0, "{name}");
+        for issue in &report.issues {
+            assert!((2..=501).contains(&issue.row), "{name}: {issue:?}");
+        }
+    }
+}
+
+#[test]
+fn sample_csv_known_rows() {
+    let (report, _) = validate_file("sample-500.csv");
+    let codes = row_codes(&report);
+    assert!(codes.contains(&(139, IssueCode::FormulaInjection, Severity::Error)));
+    assert!(codes.contains(&(234, IssueCode::MissingRequired, Severity::Error)));
+    assert!(codes.contains(&(355, IssueCode::Duplicate, Severity::Warning)));
+    let truncated = report
+        .issues
+        .iter()
+        .find(|issue| issue.row == 41)
+        .expect("row 41 has a truncated postcode");
+    assert_eq!(truncated.code, IssueCode::InvalidPostcode);
+    assert!(
+        truncated.message.contains("L14 6R"),
+        "{}",
+        truncated.message
+    );
+}
