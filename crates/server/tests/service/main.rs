@@ -1,0 +1,9 @@
+//! Integration tests: the real service over real TLS on 127.0.0.1.
+
+mod audit;
+mod auth;
+mod harness;
+mod limits;
+mod roles;
+mod tls;
+mod tokens;
