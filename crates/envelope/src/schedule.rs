@@ -138,6 +138,10 @@ pub(crate) fn open_metadata(data_key: &DataKey, header: &Header) -> Result<Zeroi
 }
 
 /// The AES-256-GCM key and nonce prefix for the payload chunks of one envelope.
+///
+/// NOTE: ring 0.17 does not zeroize its expanded AES key schedule on drop, and the
+/// temporary `hpke` key objects rely on x25519-dalek, so only the raw key bytes this crate
+/// holds (data key, identity, derived key material) are certain to be wiped.
 pub(crate) struct PayloadKey {
     key: LessSafeKey,
     nonce_prefix: [u8; NONCE_PREFIX_LEN],
