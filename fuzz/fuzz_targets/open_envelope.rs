@@ -35,8 +35,14 @@ fn fixture() -> &'static Fixture {
             ..Metadata::default()
         };
         let mut envelope = Vec::new();
-        sealpost_envelope::seal(identity.recipient(), metadata, 64, &plaintext[..], &mut envelope)
-            .expect("sealing into memory cannot fail");
+        sealpost_envelope::seal(
+            identity.recipient(),
+            metadata,
+            64,
+            &plaintext[..],
+            &mut envelope,
+        )
+        .expect("sealing into memory cannot fail");
         Fixture {
             identity,
             plaintext,
@@ -81,17 +87,26 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             if envelope != fixture.envelope {
                 assert!(!complete, "a modified envelope opened");
             }
-            assert_eq!(released, fixture.plaintext[..released.len()], "released plaintext differs");
+            assert_eq!(
+                released,
+                fixture.plaintext[..released.len()],
+                "released plaintext differs"
+            );
         }
         128..=191 => {
             let cut = rest.first().map_or(0, |&byte| usize::from(byte) * 2);
-            let mut envelope = fixture.envelope[..fixture.envelope.len().saturating_sub(cut)].to_vec();
+            let mut envelope =
+                fixture.envelope[..fixture.envelope.len().saturating_sub(cut)].to_vec();
             envelope.extend_from_slice(rest.get(1..).unwrap_or_default());
             let (released, complete) = open(&envelope, &fixture.identity);
             if envelope != fixture.envelope {
                 assert!(!complete, "a truncated or extended envelope opened");
             }
-            assert_eq!(released, fixture.plaintext[..released.len()], "released plaintext differs");
+            assert_eq!(
+                released,
+                fixture.plaintext[..released.len()],
+                "released plaintext differs"
+            );
         }
         _ => {
             if let Ok(secrets) = UploadSecrets::from_bytes(rest) {
