@@ -41,14 +41,9 @@ fn failed(format: Format, error: impl std::fmt::Display) -> ReadError {
 }
 
 impl Workbook {
-    /// Opens an OLE2 compound file: an encrypted OOXML package (password protected) or
-    /// an XLS workbook.
-    pub(crate) fn open_ole(bytes: Vec<u8>) -> Result<Self, ReadError> {
-        // Password-protected XLSX files are OLE2 containers holding an EncryptedPackage
-        // stream; calamine's XLSX reader recognises them.
-        if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(bytes.clone())) {
-            return Err(ReadError::PasswordProtected);
-        }
+    /// Opens an XLS workbook that [`inspect_ole`](super::xls_guard::inspect_ole) has
+    /// checked.
+    pub(crate) fn open_xls(bytes: Vec<u8>) -> Result<Self, ReadError> {
         match Xls::new(Cursor::new(bytes)) {
             Ok(workbook) => Ok(Workbook::Xls(Box::new(workbook))),
             Err(calamine::XlsError::Password) => Err(ReadError::PasswordProtected),

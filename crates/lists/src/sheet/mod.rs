@@ -5,13 +5,14 @@ mod guard;
 mod header;
 mod load;
 mod render;
+mod xls_guard;
 
 use std::ops::Range;
 
 use self::grid::Grid;
-use self::load::Workbook;
+use self::load::{LoadedSheet, Workbook};
 use crate::format::Container;
-use crate::{CellKind, ListInfo, MergedRegion, OpenOptions, ReadError, Record};
+use crate::{CellKind, Format, ListInfo, MergedRegion, OpenOptions, ReadError, Record};
 
 #[derive(Debug)]
 pub(crate) struct SheetReader {
@@ -32,15 +33,7 @@ impl SheetReader {
         bytes: Vec<u8>,
         options: &OpenOptions,
     ) -> Result<(Self, ListInfo), ReadError> {
-        let mut workbook = match container {
-            Container::Ole => Workbook::open_ole(bytes)?,
-            Container::Zip | Container::Text => {
-                let format = guard::inspect_zip(&bytes, &options.limits)?;
-                Workbook::open_zip(format, bytes)?
-            }
-        };
-        let sheets = workbook.sheet_names();
-        let loaded = workbook.load(options.sheet.as_ref(), options.limits)?;
+        let (format, sheets, loaded) = load_guarded(container, bytes, options)?;
         let grid = loaded.grid;
 
         let header_row = match options.header_row {
@@ -81,7 +74,7 @@ impl SheetReader {
             reader.fill(row, &mut header);
         }
         let info = ListInfo {
-            format: workbook.format(),
+            format,
             encoding: None,
             delimiter: None,
             sheet: Some(loaded.name),
@@ -158,4 +151,35 @@ impl SheetReader {
             })
             .collect()
     }
+}
+
+/// Checks the workbook against the limits, then opens it and loads the chosen sheet.
+///
+/// calamine is called inside `catch_unwind`: the checks cover the hostile inputs known to
+/// make it allocate without bound, and a panic on some other malformed input becomes a
+/// [`ReadError::Spreadsheet`] instead of taking the application down.
+fn load_guarded(
+    container: Container,
+    bytes: Vec<u8>,
+    options: &OpenOptions,
+) -> Result<(Format, Vec<String>, LoadedSheet), ReadError> {
+    let format = match container {
+        Container::Ole => xls_guard::inspect_ole(&bytes, &options.limits)?,
+        Container::Zip | Container::Text => guard::inspect_zip(&bytes, &options.limits)?,
+    };
+    let load = move || {
+        let mut workbook = match format {
+            Format::Xls => Workbook::open_xls(bytes)?,
+            _ => Workbook::open_zip(format, bytes)?,
+        };
+        let sheets = workbook.sheet_names();
+        let loaded = workbook.load(options.sheet.as_ref(), options.limits)?;
+        Ok((format, sheets, loaded))
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(load)).unwrap_or_else(|_| {
+        Err(ReadError::Spreadsheet {
+            format,
+            reason: "the spreadsheet parser failed on malformed content".to_owned(),
+        })
+    })
 }
