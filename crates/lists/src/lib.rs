@@ -7,6 +7,7 @@
 
 mod error;
 mod format;
+mod header;
 mod index;
 mod limits;
 mod open;

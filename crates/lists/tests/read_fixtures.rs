@@ -203,6 +203,28 @@ fn text_fixtures_table() {
 }
 
 #[test]
+fn text_header_below_title_block() {
+    let mut reader = open("title-block.csv");
+    assert_eq!(reader.info().header_row, Some(4));
+    assert_eq!(
+        reader.info().headers,
+        ["First Name", "Last Name", "Postcode"]
+    );
+    let rows = texts(&mut reader);
+    assert_eq!(
+        rows,
+        vec![
+            row(5, &["Ada", "Lovelace", "LS1 1AA"]),
+            row(6, &["", "", ""]),
+            row(7, &["Bo", "Smith", "YO1 7HH"]),
+        ]
+    );
+    let preview = reader.rows(1..7).unwrap();
+    let numbers: Vec<u64> = preview.iter().map(Record::row).collect();
+    assert_eq!(numbers, [5, 6]);
+}
+
+#[test]
 fn uk_sample_reads_all_rows() {
     let mut reader = open("uk-500-survey.csv");
     let rows = read_all(&mut reader);

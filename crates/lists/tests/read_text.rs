@@ -184,6 +184,45 @@ fn text_invalid_utf8_names_row() {
 }
 
 #[test]
+fn text_row_error_after_lookahead_rows() {
+    let text = b"name,town\nAda,Leeds\nBo,K\xC3\nCy,York\n".to_vec();
+    let options = OpenOptions {
+        encoding: Some("utf-8".into()),
+        ..OpenOptions::default()
+    };
+    let mut reader = ListReader::from_bytes(text, &options).unwrap();
+    let mut record = Record::new();
+    assert!(reader.read_record(&mut record).unwrap());
+    assert_eq!(record.row(), 2);
+    let error = reader.read_record(&mut record).unwrap_err();
+    assert!(
+        matches!(error, ReadError::InvalidText { row: 3, .. }),
+        "{error}"
+    );
+}
+
+#[test]
+fn text_header_row_override() {
+    let options = OpenOptions {
+        header_row: Some(2),
+        ..OpenOptions::default()
+    };
+    let mut reader = ListReader::from_bytes(b"a,b\nname,zip\nAda,1\n".to_vec(), &options).unwrap();
+    assert_eq!(reader.info().header_row, Some(2));
+    assert_eq!(reader.info().headers, ["name", "zip"]);
+    assert_eq!(read_all(&mut reader), vec![(3, cells(&["Ada", "1"]))]);
+    let options = OpenOptions {
+        header_row: Some(9),
+        ..OpenOptions::default()
+    };
+    let error = ListReader::from_bytes(b"a\nb\n".to_vec(), &options).unwrap_err();
+    assert!(
+        matches!(error, ReadError::HeaderRowMissing { row: 9, last: 2 }),
+        "{error}"
+    );
+}
+
+#[test]
 fn text_delimiter_override() {
     let options = OpenOptions {
         delimiter: Some(b';'),

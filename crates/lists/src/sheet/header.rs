@@ -1,35 +1,25 @@
 //! Finding the header row of a sheet, which may sit below a title block or blank rows.
 
 use super::grid::Grid;
-use crate::CellKind;
+use crate::header::{RowShape, SEARCH_ROWS, pick_header};
 
-/// Rows looked at when searching for the header.
-const SEARCH_ROWS: u32 = 100;
-
-/// Longest text that still looks like a column heading, in bytes.
-const MAX_HEADING_BYTES: usize = 100;
-
-/// Returns the 0-based header row: the first row, among the first [`SEARCH_ROWS`], whose
-/// cells are all short text and cover at least half of the data width (the most
-/// non-empty cells any row in that window has, and at least two cells unless the data
-/// is one column wide). Falls back to the first non-empty row.
+/// Returns the 0-based header row, chosen by [`pick_header`] among the first
+/// [`SEARCH_ROWS`] rows.
 pub(crate) fn find_header_row(grid: &Grid) -> Option<u32> {
-    let window = grid.rows().min(SEARCH_ROWS);
-    let width = (0..window)
-        .map(|row| grid.row(row).len())
-        .max()
-        .unwrap_or(0);
-    let needed = width.div_ceil(2).max(2).min(width);
-    let looks_like_header = |row: u32| {
-        let cells = grid.row(row);
-        cells.len() >= needed.max(1)
-            && cells.iter().all(|cell| {
-                cell.kind == CellKind::Text && grid.text(cell).len() <= MAX_HEADING_BYTES
-            })
-    };
-    (0..window)
-        .find(|&row| looks_like_header(row))
-        .or_else(|| (0..grid.rows()).find(|&row| !grid.row(row).is_empty()))
+    let window = grid.rows().min(SEARCH_ROWS as u32);
+    let shapes: Vec<RowShape> = (0..window)
+        .map(|row| {
+            RowShape::of(
+                grid.row(row)
+                    .iter()
+                    .map(|cell| (grid.text(cell), cell.kind)),
+            )
+        })
+        .collect();
+    match pick_header(&shapes) {
+        Some(index) => Some(index as u32),
+        None => first_filled_from(grid, window),
+    }
 }
 
 /// Returns the first non-empty row at or after the 0-based `row`.
@@ -40,8 +30,8 @@ pub(crate) fn first_filled_from(grid: &Grid, row: u32) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Limits;
     use crate::sheet::grid::GridBuilder;
+    use crate::{CellKind, Limits};
 
     fn grid(rows: &[&[(&'static str, CellKind)]]) -> Grid {
         let mut builder = GridBuilder::new(Limits::default());

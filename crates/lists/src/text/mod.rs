@@ -5,6 +5,7 @@ mod encoding;
 mod sniff;
 mod tracker;
 
+use std::collections::VecDeque;
 use std::io::Read;
 use std::ops::Range;
 use std::sync::Arc;
@@ -12,12 +13,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use self::cursor::RecordCursor;
 use self::encoding::{Decoding, TextEncoding, detect_encoding};
+use crate::header::{RowShape, SEARCH_ROWS, pick_header};
 use crate::index::{Checkpoint, RowIndex};
 use crate::source::{Counted, Source};
-use crate::{OpenOptions, ReadError, Record};
+use crate::{CellKind, OpenOptions, ReadError, Record};
 
 /// Bytes read from the start of a file to choose its encoding and delimiter.
 const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// Cap on the text of the records read ahead to find the header, in bytes.
+const LOOKAHEAD_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug)]
 pub(crate) struct TextReader {
@@ -27,6 +32,10 @@ pub(crate) struct TextReader {
     options_limits: crate::Limits,
     cursor: RecordCursor,
     header: Record,
+    /// Rows after the header read ahead while looking for it, returned first.
+    lookahead: VecDeque<(Record, Option<Checkpoint>)>,
+    /// An error met while reading ahead, raised once the rows before it are returned.
+    deferred: Option<ReadError>,
     index: RowIndex,
     /// Source bytes read by the main pass, for progress.
     consumed: Arc<AtomicU64>,
@@ -69,6 +78,8 @@ impl TextReader {
             options_limits: options.limits,
             cursor,
             header: Record::new(),
+            lookahead: VecDeque::new(),
+            deferred: None,
             index: RowIndex::default(),
             consumed,
             total,
@@ -78,25 +89,67 @@ impl TextReader {
     }
 
     /// Reads records up to the header: the first non-blank record at or after
-    /// `header_row` (default row 1).
+    /// `header_row` when it is given, else the row [`pick_header`] chooses among the
+    /// first [`SEARCH_ROWS`] non-blank records.
     fn read_header(&mut self, header_row: Option<u64>) -> Result<(), ReadError> {
-        let wanted = header_row.unwrap_or(1);
+        match header_row {
+            Some(wanted) => self.read_header_at(wanted),
+            None => self.detect_header(),
+        }
+    }
+
+    fn read_header_at(&mut self, wanted: u64) -> Result<(), ReadError> {
         let mut record = Record::new();
         loop {
             if !self.cursor.next(&mut record)? {
-                if header_row.is_some() {
-                    let last = record.row();
-                    return Err(ReadError::HeaderRowMissing { row: wanted, last });
-                }
-                // An empty or blank-only text has no header and no rows.
-                self.header.clear(0);
-                return Ok(());
+                let last = record.row();
+                return Err(ReadError::HeaderRowMissing { row: wanted, last });
             }
             if record.row() >= wanted && !record.is_blank() {
-                break;
+                self.header = record;
+                return Ok(());
             }
         }
-        self.header = record;
+    }
+
+    fn detect_header(&mut self) -> Result<(), ReadError> {
+        let mut ahead: Vec<(Record, Option<Checkpoint>)> = Vec::new();
+        let mut shapes = Vec::new();
+        let mut bytes = 0;
+        while shapes.len() < SEARCH_ROWS && bytes < LOOKAHEAD_BYTES {
+            let mut record = Record::new();
+            match self.cursor.next(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                // A row error after the first rows waits until those rows are read.
+                Err(error) if !shapes.is_empty() => {
+                    self.deferred = Some(error);
+                    break;
+                }
+                Err(error) => return Err(error),
+            }
+            if !record.is_blank() {
+                bytes += record.iter().map(str::len).sum::<usize>();
+                shapes.push((
+                    ahead.len(),
+                    RowShape::of(record.iter().map(|text| (text, CellKind::Text))),
+                ));
+            }
+            ahead.push((record, self.cursor.last_checkpoint()));
+        }
+        let rows: Vec<RowShape> = shapes.iter().map(|(_, shape)| *shape).collect();
+        let Some(picked) = pick_header(&rows) else {
+            // An empty or blank-only text has no header and no rows.
+            self.header.clear(0);
+            return Ok(());
+        };
+        let position = shapes[picked].0;
+        let mut ahead = VecDeque::from(ahead);
+        ahead.drain(..position);
+        if let Some((header, _)) = ahead.pop_front() {
+            self.header = header;
+        }
+        self.lookahead = ahead;
         Ok(())
     }
 
@@ -116,10 +169,22 @@ impl TextReader {
         if self.header.row() == 0 {
             return Ok(false);
         }
-        if !self.cursor.next(record)? {
-            return Ok(false);
-        }
-        if let Some(checkpoint) = self.cursor.last_checkpoint() {
+        let checkpoint = match self.lookahead.pop_front() {
+            Some((ahead, checkpoint)) => {
+                *record = ahead;
+                checkpoint
+            }
+            None => {
+                if let Some(error) = self.deferred.take() {
+                    return Err(error);
+                }
+                if !self.cursor.next(record)? {
+                    return Ok(false);
+                }
+                self.cursor.last_checkpoint()
+            }
+        };
+        if let Some(checkpoint) = checkpoint {
             self.index.offer(checkpoint);
         }
         Ok(true)
