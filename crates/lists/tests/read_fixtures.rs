@@ -265,6 +265,14 @@ fn spreadsheet_identifiers_render_as_displayed() {
 }
 
 #[test]
+fn spreadsheet_zero_padded_formats() {
+    let rows = read_all(&mut open("numeric-zip.xlsx"));
+    assert_eq!(rows[0].1[9], "02101");
+    assert_eq!(rows[0].1[10], "02101-1234");
+    assert_eq!(rows[0].2[9], CellKind::Number);
+}
+
+#[test]
 fn spreadsheet_booleans_and_errors() {
     for name in ["numeric-zip.xlsx", "numeric-zip.xls"] {
         let rows = read_all(&mut open(name));

@@ -5,8 +5,9 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, XlsbError, Xlsx, XlsxError};
 
 use super::grid::{Grid, GridBuilder};
+use super::number_format::DigitFormat;
 use super::render::render;
-use crate::{Format, Limits, ReadError, SheetChoice};
+use crate::{CellKind, Format, Limits, ReadError, SheetChoice};
 
 type Bytes = Cursor<Vec<u8>>;
 
@@ -94,6 +95,10 @@ impl Workbook {
     }
 
     /// Loads the chosen sheet, or the first sheet with data when `choice` is `None`.
+    ///
+    /// NOTE: zero-padded number formats such as `00000` are applied to XLSX cells only;
+    /// calamine does not expose cell formats for XLS, XLSB and ODS, where such a ZIP
+    /// shows without its leading zeros (and has kind `Number`).
     pub(crate) fn load(
         &mut self,
         choice: Option<&SheetChoice>,
@@ -138,8 +143,21 @@ impl Workbook {
                 let mut cells = book
                     .worksheet_cells_reader(name)
                     .map_err(|error| failed(format, error))?;
-                while let Some(cell) = cells.next_cell().map_err(|error| failed(format, error))? {
-                    push(&mut builder, cell.get_position(), cell.get_value())?;
+                let digit_formats: Vec<Option<DigitFormat>> = cells
+                    .styles()
+                    .iter()
+                    .map(|style| {
+                        let number = style.number_format.as_ref()?;
+                        DigitFormat::parse(&number.format_code)
+                    })
+                    .collect();
+                loop {
+                    let next = cells.next_cell_with_style_id();
+                    let Some((cell, style)) = next.map_err(|error| failed(format, error))? else {
+                        break;
+                    };
+                    let digits = digit_formats.get(style).and_then(Option::as_ref);
+                    push_formatted(&mut builder, cell.get_position(), cell.get_value(), digits)?;
                 }
                 drop(cells);
                 merged = book
@@ -186,10 +204,32 @@ impl Workbook {
 
 fn push(
     builder: &mut GridBuilder,
-    (row, column): (u32, u32),
+    position: (u32, u32),
     value: &DataRef<'_>,
 ) -> Result<(), ReadError> {
-    builder.push(row, column, |out| render(value, out))
+    push_formatted(builder, position, value, None)
+}
+
+/// Adds a cell, showing a number in its zero-padded format when it has one.
+fn push_formatted(
+    builder: &mut GridBuilder,
+    (row, column): (u32, u32),
+    value: &DataRef<'_>,
+    digits: Option<&DigitFormat>,
+) -> Result<(), ReadError> {
+    builder.push(row, column, |out| {
+        let number = match value {
+            DataRef::Float(number) => Some(*number),
+            DataRef::Int(number) => Some(*number as f64),
+            _ => None,
+        };
+        if let (Some(number), Some(digits)) = (number, digits)
+            && digits.render(number, out)
+        {
+            return Some(CellKind::Number);
+        }
+        render(value, out)
+    })
 }
 
 fn push_range(builder: &mut GridBuilder, range: &calamine::Range<Data>) -> Result<(), ReadError> {

@@ -4,6 +4,7 @@ mod grid;
 mod guard;
 mod header;
 mod load;
+mod number_format;
 mod render;
 mod xls_guard;
 
