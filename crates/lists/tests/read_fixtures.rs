@@ -265,6 +265,21 @@ fn spreadsheet_identifiers_render_as_displayed() {
 }
 
 #[test]
+fn xlsb_cells_render_as_displayed() {
+    let mut reader = open("recipients.xlsb");
+    assert_eq!(reader.info().format, Format::Xlsb);
+    assert_eq!(reader.info().sheet.as_deref(), Some("Recipients"));
+    assert_eq!(reader.info().headers, ["Name", "ZIP", "Phone"]);
+    let rows = read_all(&mut reader);
+    assert_eq!(rows[0].1, ["Ada", "2101", "447700900123"]);
+    assert_eq!(rows[1].1, ["Bo", "90210", "7"]);
+    assert_eq!(
+        rows[1].2,
+        [CellKind::Text, CellKind::Number, CellKind::Number]
+    );
+}
+
+#[test]
 fn spreadsheet_zero_padded_formats() {
     let rows = read_all(&mut open("numeric-zip.xlsx"));
     assert_eq!(rows[0].1[9], "02101");
