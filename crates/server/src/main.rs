@@ -199,11 +199,16 @@ async fn demo(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<ExitCode> {
         root: data_dir.to_owned(),
     };
     let pki = DemoPki::in_dir(&dir.tls());
+    // The certificate comes first: a `sealpost.toml` in the directory names these
+    // files, and loading it checks that they exist.
+    let created_pki = !pki.exists();
+    if created_pki {
+        pki.generate()?;
+    }
     let mut config = Config::for_data_dir(data_dir)?;
     config.listen = listen;
     logging::init(&config.logging);
-    if !pki.exists() {
-        pki.generate()?;
+    if created_pki {
         tracing::info!(ca = %pki.ca_cert.display(), "created the demo certificate authority");
     }
     let db = Db::open(&config.database_url).await?;

@@ -103,6 +103,8 @@ pub fn server_config(cert_path: &Path, key_path: &Path) -> Result<Arc<ServerConf
         .with_single_cert(chain, key)
         .map_err(TlsError::Config)?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    // Choose suites in the order above, strongest first, rather than the client's order.
+    config.ignore_client_order = true;
     Ok(Arc::new(config))
 }
 

@@ -17,6 +17,7 @@ const MAX_LIMIT: i64 = 200;
 
 /// Filters and paging for the audit log.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only this action, such as `session.created`.
@@ -24,11 +25,13 @@ pub struct AuditQuery {
     /// Only this actor, such as `member:ID`.
     actor: Option<String>,
     /// Only entries at or after this RFC 3339 time.
+    #[param(format = DateTime)]
     since: Option<String>,
     /// Only entries older than this sequence number; pass `next_before` of the previous
     /// page.
     before: Option<i64>,
     /// Entries per page, 1 to 200; 50 by default.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 

@@ -33,7 +33,7 @@ use error::ApiError;
         audit::read, healthz, readyz,
     ),
     components(schemas(Problem)),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &CommonProblems),
 )]
 pub struct ApiDoc;
 
@@ -46,6 +46,66 @@ impl utoipa::Modify for BearerScheme {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Documents the error answers that middleware can give on any operation, so that the
+/// description lists every status the service really sends.
+struct CommonProblems;
+
+impl utoipa::Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    sealpost_api::PROBLEM_CONTENT_TYPE,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in &mut openapi.paths.paths {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let has_body = operation.request_body.is_some();
+                let has_input =
+                    has_body || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let authenticated = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let responses = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem(description).into());
+                };
+                if has_input {
+                    add("400", "Malformed body or parameter");
+                }
+                if authenticated {
+                    add("401", "No valid credential");
+                }
+                if has_body {
+                    add("413", "Body larger than the service accepts");
+                    add("415", "Body is not JSON");
+                }
+                if path.starts_with("/v1/") {
+                    add("429", "Rate limited; see Retry-After");
+                }
+                add(
+                    "500",
+                    "The service failed; the request id identifies the logged cause",
+                );
+            }
+        }
     }
 }
 

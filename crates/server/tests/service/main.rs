@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod demo;
 mod harness;
 mod limits;
 mod roles;
