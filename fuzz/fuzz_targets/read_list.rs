@@ -1,4 +1,5 @@
-//! Opens arbitrary bytes as a list and reads every row; must never panic.
+//! Opens arbitrary bytes as a list and reads every row. libFuzzer reports any panic or
+//! out-of-memory abort as a crash.
 //!
 //! The first byte picks the options, so the fuzzer also explores the overrides: bits 0-2
 //! choose a delimiter override, bits 3-4 an encoding override, bit 5 a header row and

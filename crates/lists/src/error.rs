@@ -25,7 +25,7 @@ pub enum ReadError {
          choose a CSV, text, XLSX, XLSM, XLS, XLSB or ODS file"
     )]
     UnsupportedFormat {
-        /// What the content looks like, e.g. "a PNG image".
+        /// Description of the content, e.g. "a PNG image".
         found: &'static str,
     },
 
@@ -71,7 +71,7 @@ pub enum ReadError {
     /// A cap from [`Limits`](crate::Limits) was exceeded.
     #[error("{what} is {found}, over the limit of {limit}{at}; {advice}", at = RowSuffix(*row), advice = what.advice())]
     LimitExceeded {
-        /// Which cap was exceeded.
+        /// The cap that was exceeded.
         what: Limit,
         /// The value found (or claimed by the file), at least `limit + 1`.
         found: u64,

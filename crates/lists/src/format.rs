@@ -33,7 +33,7 @@ impl fmt::Display for Format {
     }
 }
 
-/// What the first bytes of a file say about its container.
+/// The container kind that the first bytes of a file show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Container {
     /// A zip archive; its entries decide between XLSX, XLSB and ODS.
@@ -83,7 +83,7 @@ pub(crate) fn sniff_container(head: &[u8]) -> Result<Container, ReadError> {
     Ok(Container::Text)
 }
 
-/// Decides which spreadsheet a zip archive holds from the names of its entries.
+/// Decides which spreadsheet a zip archive contains from the names of its entries.
 pub(crate) fn zip_format<R: Read + Seek>(
     archive: &zip::ZipArchive<R>,
 ) -> Result<Format, ReadError> {

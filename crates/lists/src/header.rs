@@ -6,10 +6,10 @@ use crate::CellKind;
 /// Rows looked at when searching for the header.
 pub(crate) const SEARCH_ROWS: usize = 100;
 
-/// Longest text that still looks like a column heading, in bytes.
+/// Maximum length of a column heading, in bytes.
 const MAX_HEADING_BYTES: usize = 100;
 
-/// What the heuristic needs to know about one row.
+/// The facts about one row that the heuristic uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RowShape {
     /// Non-empty cells.
@@ -40,9 +40,9 @@ impl RowShape {
 }
 
 /// Returns the index of the header among `rows`: the first row of headings that fills at
-/// least half of the data width (the most non-empty cells any of these rows has), and at
-/// least two cells unless the data is one column wide. Falls back to the first
-/// non-empty row; returns `None` when every row is empty.
+/// least half of the data width and at least two cells, unless the data is one column
+/// wide. The data width is the most non-empty cells any of these rows has. Falls back to
+/// the first non-empty row, and returns `None` when every row is empty.
 pub(crate) fn pick_header(rows: &[RowShape]) -> Option<usize> {
     let width = rows.iter().map(|row| row.filled).max().unwrap_or(0);
     let needed = width.div_ceil(2).max(2).min(width).max(1);

@@ -13,7 +13,7 @@ pub(crate) struct Checkpoint {
 }
 
 /// Checkpoints at least [`RowIndex::INTERVAL`] rows apart, in ascending order, so the
-/// index of a million-row file holds about a thousand entries.
+/// index of a million-row file has about a thousand entries.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RowIndex {
     checkpoints: Vec<Checkpoint>,

@@ -10,7 +10,7 @@ use crate::source::Source;
 use crate::text::TextReader;
 use crate::{Format, Limits, ReadError, Record};
 
-/// Which sheet of a workbook to read.
+/// The sheet of a workbook to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SheetChoice {
     /// The sheet with this name (exact match).
@@ -30,7 +30,7 @@ pub struct OpenOptions {
     /// Field delimiter byte; default: detected among `,` `;` TAB `|`. Ignored for
     /// spreadsheets.
     pub delimiter: Option<u8>,
-    /// 1-based row that holds the column headings; default: detected. The first non-blank
+    /// 1-based row that contains the column headings; default: detected. The first non-blank
     /// row at or after this one is used.
     pub header_row: Option<u64>,
     /// Resource caps.
@@ -50,7 +50,7 @@ pub struct MergedRegion {
     pub last_column: u32,
 }
 
-/// What was detected about an opened list.
+/// The facts detected about an opened list.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ListInfo {
     /// Container format, from content.
@@ -89,7 +89,7 @@ pub struct Progress {
     pub done: u64,
     /// Units in total.
     pub total: u64,
-    /// What is counted.
+    /// The unit counted.
     pub unit: ProgressUnit,
 }
 

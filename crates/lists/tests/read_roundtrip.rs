@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use sealpost_lists::{ListReader, OpenOptions, Record};
 
-/// A field: empty, plain, or holding delimiters, quotes, line breaks and non-ASCII text.
+/// Generates a field: empty, plain, or with delimiters, quotes, line breaks or non-ASCII text.
 fn field() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -14,8 +14,8 @@ fn field() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A list of rows of one width (so the delimiter can be detected), with a header of
-/// plain names.
+/// Generates rows of one width (so the delimiter can be detected), a delimiter and the
+/// quoting and line-ending choices.
 fn list() -> impl Strategy<Value = (Vec<Vec<String>>, u8, bool, bool)> {
     (1usize..6)
         .prop_flat_map(|width| {

@@ -42,6 +42,55 @@ impl GridBuilder {
         column: u32,
         render: impl FnOnce(&mut String) -> Option<CellKind>,
     ) -> Result<(), ReadError> {
+        let excel_row = self.check_position(row, column)?;
+
+        let start = self.text.len();
+        let Some(kind) = render(&mut self.text) else {
+            self.text.truncate(start);
+            return Ok(());
+        };
+        let len = self.text.len() - start;
+
+        let limits = self.limits;
+        if len > limits.max_field_bytes {
+            let max = limits.max_field_bytes as u64;
+            let found = len as u64;
+            return Err(ReadError::limit(
+                Limit::FieldBytes,
+                found,
+                max,
+                Some(excel_row),
+            ));
+        }
+        if self.cells.len() as u64 >= limits.max_cells {
+            let found = self.cells.len() as u64 + 1;
+            return Err(ReadError::limit(
+                Limit::Cells,
+                found,
+                limits.max_cells,
+                None,
+            ));
+        }
+        let (Ok(start), Ok(len)) = (u32::try_from(start), u32::try_from(len)) else {
+            // The text buffer is indexed with 32 bits. The decompressed-size cap keeps real
+            // sheets far below 4 GiB.
+            let found = (start + len) as u64;
+            let max = u64::from(u32::MAX);
+            return Err(ReadError::limit(Limit::DecompressedBytes, found, max, None));
+        };
+        self.cells.push(GridCell {
+            row,
+            column,
+            start,
+            len,
+            kind,
+        });
+        Ok(())
+    }
+
+    /// Checks a 0-based cell position against the row and row-length limits and returns
+    /// its 1-based row.
+    fn check_position(&self, row: u32, column: u32) -> Result<u64, ReadError> {
         let limits = self.limits;
         let excel_row = u64::from(row) + 1;
         if excel_row > limits.max_rows {
@@ -62,49 +111,7 @@ impl GridBuilder {
                 Some(excel_row),
             ));
         }
-        let start = self.text.len();
-        let Some(kind) = render(&mut self.text) else {
-            self.text.truncate(start);
-            return Ok(());
-        };
-        let len = self.text.len() - start;
-        if len > limits.max_field_bytes {
-            let max = limits.max_field_bytes as u64;
-            return Err(ReadError::limit(
-                Limit::FieldBytes,
-                len as u64,
-                max,
-                Some(excel_row),
-            ));
-        }
-        if self.cells.len() as u64 >= limits.max_cells {
-            let found = self.cells.len() as u64 + 1;
-            return Err(ReadError::limit(
-                Limit::Cells,
-                found,
-                limits.max_cells,
-                None,
-            ));
-        }
-        let (Ok(start), Ok(len)) = (u32::try_from(start), u32::try_from(len)) else {
-            // The text buffer is indexed with 32 bits; the decompressed-size cap keeps real
-            // sheets far below 4 GiB.
-            let found = (start + len) as u64;
-            return Err(ReadError::limit(
-                Limit::DecompressedBytes,
-                found,
-                u64::from(u32::MAX),
-                None,
-            ));
-        };
-        self.cells.push(GridCell {
-            row,
-            column,
-            start,
-            len,
-            kind,
-        });
-        Ok(())
+        Ok(excel_row)
     }
 
     /// Asks for the value of the cell at (`row`, `column`), if any, to be copied down to

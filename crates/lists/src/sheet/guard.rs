@@ -116,9 +116,9 @@ fn check_inflated_parts(
     Ok(())
 }
 
-/// Adds up the cells each ODS table claims through its repeat attributes, the way the
-/// parser would lay them out (from the first to the last row with a value, as wide as
-/// the widest such row), so a 1 KB file claiming billions of cells is rejected.
+/// Adds up the cells each ODS table claims through its repeat attributes, so a 1 KB file
+/// claiming billions of cells is rejected. The count follows calamine's layout: from the
+/// first to the last row with a value, as wide as the widest such row.
 fn check_ods_cells(archive: &mut Archive<'_>, limits: &Limits) -> Result<(), ReadError> {
     let entry = archive
         .by_name("content.xml")

@@ -96,9 +96,9 @@ impl Workbook {
 
     /// Loads the chosen sheet, or the first sheet with data when `choice` is `None`.
     ///
-    /// NOTE: zero-padded number formats such as `00000` are applied to XLSX cells only;
-    /// calamine does not expose cell formats for XLS, XLSB and ODS, where such a ZIP
-    /// shows without its leading zeros (and has kind `Number`).
+    /// NOTE: zero-padded number formats such as `00000` are applied to XLSX cells only,
+    /// because calamine does not expose cell formats for XLS, XLSB and ODS. There such a
+    /// ZIP shows without its leading zeros (and has kind `Number`).
     pub(crate) fn load(
         &mut self,
         choice: Option<&SheetChoice>,
@@ -173,9 +173,8 @@ impl Workbook {
                 }
             }
             Workbook::Xls(book) => {
-                // NOTE: calamine parses every XLS sheet when the workbook opens, before
-                // these limits apply; the XLS format caps a sheet at 65,536 rows by 256
-                // columns and the file size cap bounds the rest.
+                // calamine has parsed every XLS sheet when the workbook opened, after
+                // `inspect_ole` checked the cell extents against the limits.
                 let range = book
                     .worksheet_range(name)
                     .map_err(|error| failed(format, error))?;

@@ -6,7 +6,8 @@ use calamine::{CellErrorType, DataRef, ExcelDateTime};
 
 use crate::CellKind;
 
-/// Largest integer an `f64` holds exactly (2^53); integral floats up to it print as integers.
+/// Largest integer an `f64` represents exactly (2^53). Integral floats below it print as
+/// integers.
 const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
 
 /// Appends the display text of `value` to `out` and returns its kind, or `None` for an

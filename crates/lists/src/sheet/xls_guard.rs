@@ -190,9 +190,9 @@ fn check_sheet(sheet: &[u8], limits: &Limits) -> Result<(), ReadError> {
     too_many(extent.cells())
 }
 
-/// Returns the number of cells calamine reserves for a Dimensions record, applying the
-/// same reading of the BIFF5 (10-byte) and BIFF8 (14 or 16-byte) layouts, or `None` when
-/// the last row or column comes before the first, which calamine cannot handle.
+/// Returns the number of cells calamine reserves for a Dimensions record, reading the
+/// BIFF5 (10-byte) and BIFF8 (14 or 16-byte) layouts as calamine does. Returns `None`
+/// when the last row or column comes before the first, which calamine cannot handle.
 fn dimensions_claim(data: &[u8]) -> Option<u64> {
     let (first_row, row_end, mut first_column, column_end) = match data.len() {
         10 => (

@@ -26,7 +26,7 @@ pub(crate) struct RecordCursor {
     /// Blank rows still to yield before the record held in `raw`.
     blank_left: u64,
     pending: bool,
-    /// Where the rows up to and including the pending record can be read again from.
+    /// The checkpoint from which the rows up to the pending record can be read again.
     pending_checkpoint: Checkpoint,
     /// The checkpoint of the record returned last, `None` for a blank row.
     last_checkpoint: Option<Checkpoint>,
@@ -42,7 +42,7 @@ impl std::fmt::Debug for RecordCursor {
 }
 
 impl RecordCursor {
-    /// Starts a pass over `stream`, which starts where `start` says.
+    /// Starts a pass over `stream`, whose first byte is at the place `start` describes.
     pub(crate) fn new(
         stream: Box<dyn Read + Send>,
         start: Checkpoint,
@@ -115,6 +115,7 @@ impl RecordCursor {
         if !more {
             return Ok(false);
         }
+
         let end = self.csv.position().byte();
         let tracker = self.csv.get_mut();
         self.blank_left = tracker.take_blank_lines(self.last_end);
@@ -130,6 +131,7 @@ impl RecordCursor {
         }
         self.last_end = end;
         self.pending = true;
+
         let last = self.last_row + self.blank_left + 1;
         if last > self.limits.max_rows {
             return Err(ReadError::limit(

@@ -5,7 +5,7 @@ use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use crate::ReadError;
 
-/// How the text of a file is turned into UTF-8 fields.
+/// The way the text of a file becomes UTF-8 fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Decoding {
     /// UTF-8 bytes are parsed as they are and each field is validated.
@@ -41,7 +41,7 @@ impl TextEncoding {
 
 /// Chooses the encoding of a file from its first bytes and an optional override label.
 ///
-/// `truncated` tells whether `sample` stops before the end of the file, so that an
+/// `truncated` is true when `sample` stops before the end of the file, so that an
 /// incomplete UTF-8 sequence at its end is not held against the file.
 pub(crate) fn detect_encoding(
     sample: &[u8],

@@ -24,6 +24,9 @@ const SAMPLE_BYTES: usize = 64 * 1024;
 /// Cap on the text of the records read ahead to find the header, in bytes.
 const LOOKAHEAD_BYTES: usize = 1024 * 1024;
 
+/// A row read ahead of the caller, with the checkpoint it can be read again from.
+type AheadRow = (Record, Option<Checkpoint>);
+
 #[derive(Debug)]
 pub(crate) struct TextReader {
     source: Source,
@@ -33,7 +36,7 @@ pub(crate) struct TextReader {
     cursor: RecordCursor,
     header: Record,
     /// Rows after the header read ahead while looking for it, returned first.
-    lookahead: VecDeque<(Record, Option<Checkpoint>)>,
+    lookahead: VecDeque<AheadRow>,
     /// An error met while reading ahead, raised once the rows before it are returned.
     deferred: Option<ReadError>,
     index: RowIndex,
@@ -113,7 +116,25 @@ impl TextReader {
     }
 
     fn detect_header(&mut self) -> Result<(), ReadError> {
-        let mut ahead: Vec<(Record, Option<Checkpoint>)> = Vec::new();
+        let shapes = self.read_ahead()?;
+
+        let rows: Vec<RowShape> = shapes.iter().map(|(_, shape)| *shape).collect();
+        let Some(picked) = pick_header(&rows) else {
+            // An empty or blank-only text has no header and no rows.
+            self.header.clear(0);
+            return Ok(());
+        };
+
+        self.lookahead.drain(..shapes[picked].0);
+        if let Some((header, _)) = self.lookahead.pop_front() {
+            self.header = header;
+        }
+        Ok(())
+    }
+
+    /// Reads up to [`SEARCH_ROWS`] non-blank records (or [`LOOKAHEAD_BYTES`] of text) into
+    /// the lookahead queue, and returns the position and shape of each non-blank one.
+    fn read_ahead(&mut self) -> Result<Vec<(usize, RowShape)>, ReadError> {
         let mut shapes = Vec::new();
         let mut bytes = 0;
         while shapes.len() < SEARCH_ROWS && bytes < LOOKAHEAD_BYTES {
@@ -128,29 +149,16 @@ impl TextReader {
                 }
                 Err(error) => return Err(error),
             }
+
             if !record.is_blank() {
                 bytes += record.iter().map(str::len).sum::<usize>();
-                shapes.push((
-                    ahead.len(),
-                    RowShape::of(record.iter().map(|text| (text, CellKind::Text))),
-                ));
+                let cells = record.iter().map(|text| (text, CellKind::Text));
+                shapes.push((self.lookahead.len(), RowShape::of(cells)));
             }
-            ahead.push((record, self.cursor.last_checkpoint()));
+            let checkpoint = self.cursor.last_checkpoint();
+            self.lookahead.push_back((record, checkpoint));
         }
-        let rows: Vec<RowShape> = shapes.iter().map(|(_, shape)| *shape).collect();
-        let Some(picked) = pick_header(&rows) else {
-            // An empty or blank-only text has no header and no rows.
-            self.header.clear(0);
-            return Ok(());
-        };
-        let position = shapes[picked].0;
-        let mut ahead = VecDeque::from(ahead);
-        ahead.drain(..position);
-        if let Some((header, _)) = ahead.pop_front() {
-            self.header = header;
-        }
-        self.lookahead = ahead;
-        Ok(())
+        Ok(shapes)
     }
 
     pub(crate) fn encoding_name(&self) -> &'static str {
@@ -193,7 +201,7 @@ impl TextReader {
     /// Returns (bytes of the file read, file size).
     pub(crate) fn progress(&self) -> (u64, u64) {
         let done = match self.encoding.decoding() {
-            // The parser's own position is exact for text parsed as raw bytes; the shared
+            // The parser's position is exact for text parsed as raw bytes, while the shared
             // counter runs ahead by the parser's buffer.
             Decoding::Utf8 | Decoding::SingleByte(_) => {
                 self.encoding.bom_len as u64 + self.cursor.offset()

@@ -10,8 +10,8 @@ const SAMPLE_RECORDS: usize = 200;
 /// consistent number of fields (at least two), preferring more fields on a tie, then the
 /// order of [`CANDIDATES`]. Returns `,` when no candidate splits any record.
 ///
-/// `truncated` tells whether the sample stops before the end of the text; its last,
-/// possibly cut record is then ignored.
+/// `truncated` is true when the sample stops before the end of the text, and then its
+/// last, possibly cut record is ignored.
 pub(crate) fn sniff_delimiter(sample: &[u8], truncated: bool) -> u8 {
     let mut best = (b',', 0.0_f64, 0_usize);
     for delimiter in CANDIDATES {
@@ -31,12 +31,23 @@ pub(crate) fn sniff_delimiter(sample: &[u8], truncated: bool) -> u8 {
 /// Returns the share of non-blank sample records that have the most common field count,
 /// and that count.
 fn score(sample: &[u8], truncated: bool, delimiter: u8) -> (f64, usize) {
+    let counts = field_counts(sample, truncated, delimiter);
+    if counts.is_empty() {
+        return (0.0, 0);
+    }
+    let (mode, frequency) = mode(&counts);
+    (frequency as f64 / counts.len() as f64, mode)
+}
+
+/// Returns the field count of each non-blank record of the sample, without the last one
+/// when the sample is truncated.
+fn field_counts(sample: &[u8], truncated: bool, delimiter: u8) -> Vec<usize> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(sample);
-    let mut counts: Vec<usize> = Vec::new();
+    let mut counts = Vec::new();
     let mut record = csv::ByteRecord::new();
     while counts.len() <= SAMPLE_RECORDS {
         match reader.read_byte_record(&mut record) {
@@ -49,28 +60,25 @@ fn score(sample: &[u8], truncated: bool, delimiter: u8) -> (f64, usize) {
             Ok(false) | Err(_) => break,
         }
     }
+
     if truncated && counts.len() > 1 {
         counts.pop();
     }
-    if counts.is_empty() {
-        return (0.0, 0);
-    }
-    let mut sorted = counts.clone();
+    counts
+}
+
+/// Returns the most frequent value of a non-empty slice and its frequency, preferring the
+/// larger value on a tie.
+fn mode(values: &[usize]) -> (usize, usize) {
+    let mut sorted = values.to_vec();
     sorted.sort_unstable();
-    let (mut mode, mut mode_runs) = (sorted[0], 0);
-    let mut index = 0;
-    while index < sorted.len() {
-        let run = sorted[index..]
-            .iter()
-            .take_while(|&&count| count == sorted[index])
-            .count();
-        if run > mode_runs || (run == mode_runs && sorted[index] > mode) {
-            mode = sorted[index];
-            mode_runs = run;
+    let mut best = (sorted[0], 0);
+    for run in sorted.chunk_by(|a, b| a == b) {
+        if run.len() >= best.1 {
+            best = (run[0], run.len());
         }
-        index += run;
     }
-    (mode_runs as f64 / counts.len() as f64, mode)
+    best
 }
 
 #[cfg(test)]

@@ -57,8 +57,8 @@ pub(crate) struct Tracker<R> {
 }
 
 impl<R: Read> Tracker<R> {
-    /// Wraps `inner`. `at_line_start` tells whether the stream starts at the start of a
-    /// line (the start of a file), so that a leading break ends a blank line; a stream
+    /// Wraps `inner`. `at_line_start` is true when the stream starts at the start of a
+    /// line (the start of a file), so that a leading break ends a blank line. A stream
     /// resumed at a record's terminator starts after content instead.
     pub(crate) fn new(inner: R, max_record_bytes: usize, at_line_start: bool) -> Self {
         Self {
@@ -80,8 +80,8 @@ impl<R: Read> Tracker<R> {
     }
 
     /// Returns the number of blank lines between the record that ended at `previous_end`
-    /// (0 for none) and the record the parser returned since, and forgets the breaks
-    /// inside both.
+    /// (0 for none) and the record the parser returned since, and drops the breaks
+    /// recorded inside both.
     pub(crate) fn take_blank_lines(&mut self, previous_end: u64) -> u64 {
         let mut blank = 0;
         while let Some(run) = self.runs.front() {
