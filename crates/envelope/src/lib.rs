@@ -52,4 +52,4 @@ pub use resume::ResumableSealer;
 pub use seal::{Sealer, seal};
 pub use secrets::UploadSecrets;
 #[cfg(feature = "tokio")]
-pub use tokio_io::AsyncOpener;
+pub use tokio_io::{AsyncOpener, AsyncResumableSealer};

@@ -13,21 +13,72 @@ use crate::framer::Framer;
 use crate::schedule::PayloadKey;
 use crate::secrets::UploadSecrets;
 
-/// A reader that yields an upload's ciphertext: the header, then the sealed chunks of the
-/// plaintext read from `R`.
-///
-/// [`ResumableSealer::new`] starts at offset 0 from any reader.
-/// [`ResumableSealer::from_offset`] starts at any ciphertext offset by re-reading a
-/// seekable source. It yields exactly the bytes a single pass would have yielded from
-/// there, provided the source file is unchanged. Only the size is checked, because
-/// checking the content would mean reading the whole file. It buffers one chunk.
-pub struct ResumableSealer<R: Read> {
-    source: R,
+/// Where a resumed ciphertext stream starts.
+pub(crate) struct ResumePoint {
+    /// Header bytes already sent.
+    header_pos: usize,
+    /// First chunk to seal.
+    chunk: u32,
+    /// Bytes of that chunk's ciphertext already sent.
+    skip: usize,
+    /// Plaintext offset to seek the source to.
+    pub(crate) source_offset: u64,
+    /// Whether the whole ciphertext was already sent.
+    done: bool,
+}
+
+impl ResumePoint {
+    /// Maps a ciphertext offset to a resume point, checking the source length against the
+    /// metadata and the offset against the ciphertext length.
+    pub(crate) fn locate(
+        secrets: &UploadSecrets,
+        source_len: u64,
+        ciphertext_offset: u64,
+    ) -> Result<Self> {
+        if let Some(declared) = secrets.metadata().plaintext_size
+            && declared != source_len
+        {
+            return Err(Error::SourceChanged(format!(
+                "it has {source_len} bytes, the metadata records {declared}"
+            )));
+        }
+        let total = secrets.ciphertext_len(source_len)?;
+        if ciphertext_offset > total {
+            return Err(Error::OffsetOutOfRange {
+                offset: ciphertext_offset,
+                total,
+            });
+        }
+        let header_len = secrets.header_bytes().len() as u64;
+        let chunk_size = u64::from(secrets.chunk_size());
+        let (header_pos, chunk, skip) = match ciphertext_offset.checked_sub(header_len) {
+            None => (ciphertext_offset, 0, 0),
+            Some(payload_offset) => {
+                let sealed_chunk = chunk_size + TAG_LEN as u64;
+                (
+                    header_len,
+                    payload_offset / sealed_chunk,
+                    payload_offset % sealed_chunk,
+                )
+            }
+        };
+        Ok(ResumePoint {
+            header_pos: usize::try_from(header_pos)
+                .expect("the header is at most 16 KiB plus 144 bytes"),
+            chunk: u32::try_from(chunk).map_err(|_| Error::TooManyChunks)?,
+            skip: usize::try_from(skip).expect("skip is below one sealed chunk of at most 1 MiB"),
+            source_offset: chunk * chunk_size,
+            done: ciphertext_offset == total,
+        })
+    }
+}
+
+/// Sealing state shared by the blocking and async resumable sealers.
+pub(crate) struct SealState {
     key: PayloadKey,
     header: Vec<u8>,
     header_pos: usize,
-    framer: Framer,
-    chunk_size: usize,
+    pub(crate) framer: Framer,
     index: u32,
     output: std::ops::Range<usize>,
     /// Bytes of the next sealed chunk that were already sent before a resume.
@@ -36,35 +87,69 @@ pub struct ResumableSealer<R: Read> {
     /// Plaintext bytes read from the source since the start of the plaintext.
     read_total: u64,
     done: bool,
+    failed: bool,
 }
 
-impl<R: Read> ResumableSealer<R> {
-    /// Yields the whole ciphertext of `source`, from the first header byte.
-    pub fn new(secrets: &UploadSecrets, source: R) -> Self {
-        let chunk_size = secrets.chunk_size() as usize;
-        ResumableSealer {
-            source,
+impl SealState {
+    pub(crate) fn new(secrets: &UploadSecrets) -> Self {
+        SealState {
             key: secrets.payload_key(),
             header: secrets.header_bytes().to_vec(),
             header_pos: 0,
-            framer: Framer::new(chunk_size),
-            chunk_size,
+            framer: Framer::new(secrets.chunk_size() as usize),
             index: 0,
             output: 0..0,
             skip: 0,
             declared_size: secrets.metadata().plaintext_size,
             read_total: 0,
             done: false,
+            failed: false,
         }
     }
 
-    /// Returns the inner source.
-    pub fn into_inner(self) -> R {
-        self.source
+    pub(crate) fn resume_at(&mut self, point: &ResumePoint) {
+        self.header_pos = point.header_pos;
+        self.index = point.chunk;
+        self.skip = point.skip;
+        self.read_total = point.source_offset;
+        self.done = point.done;
     }
 
-    fn seal_next_chunk(&mut self) -> Result<()> {
-        self.framer.fill(&mut self.source)?;
+    /// Whether the caller must fill the framer and call [`SealState::seal_chunk`] next.
+    pub(crate) fn needs_chunk(&self) -> Result<bool> {
+        if self.failed {
+            return Err(Error::Failed);
+        }
+        Ok(self.header_pos == self.header.len() && self.output.is_empty() && !self.done)
+    }
+
+    /// Copies pending header or ciphertext bytes into `out` and returns how many.
+    pub(crate) fn copy_output(&mut self, out: &mut [u8]) -> usize {
+        if self.header_pos < self.header.len() {
+            let count = out.len().min(self.header.len() - self.header_pos);
+            out[..count].copy_from_slice(&self.header[self.header_pos..self.header_pos + count]);
+            self.header_pos += count;
+            return count;
+        }
+        let count = out.len().min(self.output.len());
+        let start = self.output.start;
+        out[..count].copy_from_slice(&self.framer.buf()[start..start + count]);
+        self.output.start += count;
+        count
+    }
+
+    /// Seals the plaintext chunk buffered in the framer. After an error it yields nothing
+    /// more, because the ciphertext would no longer match a single pass.
+    pub(crate) fn seal_chunk(&mut self) -> Result<()> {
+        let result = self.try_seal_chunk();
+        if result.is_err() {
+            self.failed = true;
+            self.output = 0..0;
+        }
+        result
+    }
+
+    fn try_seal_chunk(&mut self) -> Result<()> {
         let (plaintext_len, last) = self.framer.take();
         self.read_total += plaintext_len as u64;
         if let Some(declared) = self.declared_size
@@ -94,6 +179,34 @@ impl<R: Read> ResumableSealer<R> {
     }
 }
 
+/// A reader that yields an upload's ciphertext: the header, then the sealed chunks of the
+/// plaintext read from `R`.
+///
+/// [`ResumableSealer::new`] starts at offset 0 from any reader.
+/// [`ResumableSealer::from_offset`] starts at any ciphertext offset by re-reading a
+/// seekable source. It yields exactly the bytes a single pass would have yielded from
+/// there, provided the source file is unchanged. Only the size is checked, because
+/// checking the content would mean reading the whole file. It buffers one chunk.
+pub struct ResumableSealer<R: Read> {
+    source: R,
+    state: SealState,
+}
+
+impl<R: Read> ResumableSealer<R> {
+    /// Yields the whole ciphertext of `source`, from the first header byte.
+    pub fn new(secrets: &UploadSecrets, source: R) -> Self {
+        ResumableSealer {
+            source,
+            state: SealState::new(secrets),
+        }
+    }
+
+    /// Returns the inner source.
+    pub fn into_inner(self) -> R {
+        self.source
+    }
+}
+
 impl<R: Read + Seek> ResumableSealer<R> {
     /// Yields the ciphertext from `ciphertext_offset` onward, seeking `source` to the
     /// start of the plaintext chunk that offset falls in.
@@ -107,42 +220,10 @@ impl<R: Read + Seek> ResumableSealer<R> {
         ciphertext_offset: u64,
     ) -> Result<Self> {
         let source_len = source.seek(SeekFrom::End(0))?;
-        if let Some(declared) = secrets.metadata().plaintext_size
-            && declared != source_len
-        {
-            return Err(Error::SourceChanged(format!(
-                "it has {source_len} bytes, the metadata records {declared}"
-            )));
-        }
-        let total = secrets.ciphertext_len(source_len)?;
-        if ciphertext_offset > total {
-            return Err(Error::OffsetOutOfRange {
-                offset: ciphertext_offset,
-                total,
-            });
-        }
-        let header_len = secrets.header_bytes().len() as u64;
-        let chunk_size = u64::from(secrets.chunk_size());
-        let (header_pos, chunk, skip) = match ciphertext_offset.checked_sub(header_len) {
-            None => (ciphertext_offset, 0, 0),
-            Some(payload_offset) => {
-                let sealed_chunk = chunk_size + TAG_LEN as u64;
-                (
-                    header_len,
-                    payload_offset / sealed_chunk,
-                    payload_offset % sealed_chunk,
-                )
-            }
-        };
-        source.seek(SeekFrom::Start(chunk * chunk_size))?;
+        let point = ResumePoint::locate(secrets, source_len, ciphertext_offset)?;
+        source.seek(SeekFrom::Start(point.source_offset))?;
         let mut sealer = ResumableSealer::new(secrets, source);
-        sealer.header_pos =
-            usize::try_from(header_pos).expect("the header is at most 16 KiB plus 144 bytes");
-        sealer.index = u32::try_from(chunk).map_err(|_| Error::TooManyChunks)?;
-        sealer.skip =
-            usize::try_from(skip).expect("skip is below one sealed chunk of at most 1 MiB");
-        sealer.read_total = chunk * chunk_size;
-        sealer.done = ciphertext_offset == total;
+        sealer.state.resume_at(&point);
         Ok(sealer)
     }
 }
@@ -152,29 +233,19 @@ impl<R: Read> Read for ResumableSealer<R> {
         if out.is_empty() {
             return Ok(0);
         }
-        if self.header_pos < self.header.len() {
-            let count = out.len().min(self.header.len() - self.header_pos);
-            out[..count].copy_from_slice(&self.header[self.header_pos..self.header_pos + count]);
-            self.header_pos += count;
-            return Ok(count);
+        while self.state.needs_chunk()? {
+            self.state.framer.fill(&mut self.source)?;
+            self.state.seal_chunk()?;
         }
-        while self.output.is_empty() && !self.done {
-            self.seal_next_chunk()?;
-        }
-        let count = out.len().min(self.output.len());
-        out[..count]
-            .copy_from_slice(&self.framer.buf()[self.output.start..self.output.start + count]);
-        self.output.start += count;
-        Ok(count)
+        Ok(self.state.copy_output(out))
     }
 }
 
 impl<R: Read> std::fmt::Debug for ResumableSealer<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ResumableSealer")
-            .field("chunk_size", &self.chunk_size)
-            .field("next_chunk", &self.index)
-            .field("done", &self.done)
+            .field("next_chunk", &self.state.index)
+            .field("done", &self.state.done)
             .finish_non_exhaustive()
     }
 }

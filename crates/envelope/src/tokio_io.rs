@@ -1,10 +1,12 @@
-//! `AsyncRead` adapters for tokio, built on the same state as the blocking readers.
+//! `AsyncRead` adapters for tokio, built on the same state as the blocking readers: the
+//! service opens uploads with [`AsyncOpener`], and the desktop client can stream an upload
+//! body from [`AsyncResumableSealer`].
 
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, ReadBuf};
 
 use crate::error::{Error, Result};
 use crate::format::{FIXED_HEADER_LEN, Header, parse_fixed};
@@ -12,6 +14,8 @@ use crate::framer::Framer;
 use crate::keys::Identity;
 use crate::metadata::Metadata;
 use crate::open::OpenState;
+use crate::resume::{ResumePoint, SealState};
+use crate::secrets::UploadSecrets;
 
 /// The async counterpart of [`Opener`](crate::Opener): reads an envelope from `R` and
 /// yields its plaintext, with the same checks and the same error reporting.
@@ -64,6 +68,74 @@ impl<R: AsyncRead + Unpin> AsyncRead for AsyncOpener<R> {
 impl<R> std::fmt::Debug for AsyncOpener<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AsyncOpener").finish_non_exhaustive()
+    }
+}
+
+/// The async counterpart of [`ResumableSealer`](crate::ResumableSealer): yields an
+/// upload's ciphertext from the start or from any offset, reading the plaintext from `R`.
+pub struct AsyncResumableSealer<R> {
+    source: R,
+    state: SealState,
+}
+
+impl<R: AsyncRead + Unpin> AsyncResumableSealer<R> {
+    /// Yields the whole ciphertext of `source`, from the first header byte.
+    pub fn new(secrets: &UploadSecrets, source: R) -> Self {
+        AsyncResumableSealer {
+            source,
+            state: SealState::new(secrets),
+        }
+    }
+
+    /// Returns the inner source.
+    pub fn into_inner(self) -> R {
+        self.source
+    }
+}
+
+impl<R: AsyncRead + AsyncSeek + Unpin> AsyncResumableSealer<R> {
+    /// Yields the ciphertext from `ciphertext_offset` onward, with the same checks as
+    /// [`ResumableSealer::from_offset`](crate::ResumableSealer::from_offset).
+    pub async fn from_offset(
+        secrets: &UploadSecrets,
+        mut source: R,
+        ciphertext_offset: u64,
+    ) -> Result<Self> {
+        let source_len = source.seek(std::io::SeekFrom::End(0)).await?;
+        let point = ResumePoint::locate(secrets, source_len, ciphertext_offset)?;
+        source
+            .seek(std::io::SeekFrom::Start(point.source_offset))
+            .await?;
+        let mut sealer = AsyncResumableSealer::new(secrets, source);
+        sealer.state.resume_at(&point);
+        Ok(sealer)
+    }
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for AsyncResumableSealer<R> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        out: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if out.remaining() == 0 {
+            return Poll::Ready(Ok(()));
+        }
+        while this.state.needs_chunk()? {
+            ready!(poll_fill(&mut this.source, &mut this.state.framer, cx))?;
+            this.state.seal_chunk()?;
+        }
+        let count = this.state.copy_output(out.initialize_unfilled());
+        out.advance(count);
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<R> std::fmt::Debug for AsyncResumableSealer<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsyncResumableSealer")
+            .finish_non_exhaustive()
     }
 }
 

@@ -1,11 +1,13 @@
-//! The tokio `AsyncRead` opener yields the same plaintext and errors as the blocking one.
+//! The tokio `AsyncRead` adapters yield the same bytes and errors as the blocking ones.
 
 #![cfg(feature = "tokio")]
 
 mod common;
 
 use common::{metadata_for, plaintext, seal_with_writer};
-use sealpost_envelope::{AsyncOpener, Error, Identity, UploadSecrets, from_io_error};
+use sealpost_envelope::{
+    AsyncOpener, AsyncResumableSealer, Error, Identity, UploadSecrets, from_io_error,
+};
 use tokio::io::{AsyncReadExt, BufReader};
 
 #[tokio::test]
@@ -42,4 +44,28 @@ async fn async_tampered_chunk_fails() {
         Error::ChunkAuthentication { chunk: 4 }
     ));
     assert_eq!(opened, plaintext[..256]);
+}
+
+#[tokio::test]
+async fn async_sealer_matches_blocking_from_any_offset() {
+    let identity = Identity::derive(&[9; 32]);
+    let plaintext = plaintext(1000);
+    let secrets = UploadSecrets::new(identity.recipient(), metadata_for(&plaintext), 64).unwrap();
+    let single_pass = common::seal_with_reader(&secrets, &plaintext);
+    for offset in [
+        0,
+        1,
+        secrets.header_bytes().len(),
+        500,
+        single_pass.len() - 1,
+        single_pass.len(),
+    ] {
+        let source = std::io::Cursor::new(plaintext.clone());
+        let mut sealer = AsyncResumableSealer::from_offset(&secrets, source, offset as u64)
+            .await
+            .unwrap();
+        let mut resumed = Vec::new();
+        sealer.read_to_end(&mut resumed).await.unwrap();
+        assert_eq!(resumed, single_pass[offset..], "offset {offset}");
+    }
 }
