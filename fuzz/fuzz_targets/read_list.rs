@@ -31,9 +31,9 @@ fn options(selector: u8) -> OpenOptions {
             ..Limits::default()
         };
     } else {
-        // Keep a run's memory bounded even when an input claims large sizes.
-        options.limits.max_decompressed_bytes = 64 << 20;
-        options.limits.max_cells = 1_000_000;
+        // Keep each run well inside the 1 GiB RSS limit the test script gives libFuzzer.
+        options.limits.max_decompressed_bytes = 16 << 20;
+        options.limits.max_cells = 200_000;
     }
     options
 }
@@ -49,7 +49,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let mut record = Record::new();
     let mut rows = 0u64;
     while let Ok(true) = reader.read_record(&mut record) {
-        assert!(record.row() > rows || record.row() == 0, "row numbers must increase");
+        assert!(record.row() > rows, "row numbers must increase");
         rows = record.row();
         let _ = reader.progress();
     }

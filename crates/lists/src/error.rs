@@ -12,7 +12,7 @@ use crate::Format;
 #[non_exhaustive]
 pub enum ReadError {
     /// The file could not be opened or read from disk.
-    #[error("could not read the file")]
+    #[error("the file could not be read; check that it exists and that you may open it")]
     Io(#[source] std::io::Error),
 
     /// The file has no content at all.

@@ -360,3 +360,19 @@ fn text_preview_before_reading() {
     assert!(reader.read_record(&mut record).unwrap());
     assert_eq!(record.get(0), Some("0"));
 }
+
+#[test]
+fn reader_is_send() {
+    fn assert_send<T: Send>() {}
+    assert_send::<ListReader>();
+    assert_send::<ReadError>();
+}
+
+#[test]
+fn missing_file_is_io_error() {
+    let path = std::path::Path::new("/nonexistent/sealpost/list.csv");
+    let error = ListReader::open(path, &OpenOptions::default()).unwrap_err();
+    assert!(matches!(error, ReadError::Io(_)), "{error}");
+    assert!(error.to_string().contains("could not be read"), "{error}");
+    assert!(std::error::Error::source(&error).is_some());
+}
