@@ -95,8 +95,25 @@ pub struct Progress {
 
 /// Reads the rows of a CSV, text or spreadsheet list.
 ///
-/// Text is streamed with bounded memory; a spreadsheet's chosen sheet is loaded once,
+/// Text is streamed with bounded memory. A spreadsheet's chosen sheet is loaded once,
 /// within the [`Limits`].
+///
+/// ```
+/// use sealpost_lists::{ListReader, OpenOptions, Record};
+///
+/// let text = b"Spring mailing\n\nname;postcode\nAda;LS1 1AA\n\nBo;YO1 7HH\n".to_vec();
+/// let mut reader = ListReader::from_bytes(text, &OpenOptions::default())?;
+/// assert_eq!(reader.info().header_row, Some(3));
+/// assert_eq!(reader.info().headers, ["name", "postcode"]);
+///
+/// let mut record = Record::new();
+/// let mut rows = Vec::new();
+/// while reader.read_record(&mut record)? {
+///     rows.push((record.row(), record.get(1).map(str::to_owned)));
+/// }
+/// assert_eq!(rows, [(4, Some("LS1 1AA".into())), (5, None), (6, Some("YO1 7HH".into()))]);
+/// # Ok::<(), sealpost_lists::ReadError>(())
+/// ```
 #[derive(Debug)]
 pub struct ListReader {
     info: ListInfo,
