@@ -1,6 +1,6 @@
 # Sourced by the service scan scripts: builds `sealpost-server`, starts `demo` in a
 # throwaway data directory on a free 127.0.0.1 port and stops it on exit.
-# Sets DEMO_DIR, DEMO_PORT and DEMO_URL. When DEMO_CONFIG_EXTRA holds TOML sections,
+# Sets DEMO_DIR, DEMO_PORT and DEMO_URL. When DEMO_CONFIG_EXTRA contains TOML sections,
 # the data directory gets a sealpost.toml with the demo's paths plus those sections.
 # With KEEP_DEMO_DIR=1 the directory and its logs stay for inspection.
 

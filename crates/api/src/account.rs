@@ -43,7 +43,7 @@ pub struct Member {
     pub created_at: OffsetDateTime,
 }
 
-/// The answer of `GET /v1/members`.
+/// The response body of `GET /v1/members`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberList {
@@ -51,7 +51,7 @@ pub struct MemberList {
     pub members: Vec<Member>,
 }
 
-/// The answer of `GET /v1/me`: who the credential belongs to and what it may do.
+/// The response body of `GET /v1/me`: who the credential belongs to and what it may do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Me {
@@ -145,7 +145,7 @@ pub struct AccountSettingsRequest {
     pub require_admin_totp: bool,
 }
 
-/// The answer of `POST /v1/me/totp`: a new, not yet confirmed, TOTP secret.
+/// The response body of `POST /v1/me/totp`: a new, not yet confirmed, TOTP secret.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TotpEnrollment {
@@ -175,7 +175,7 @@ impl std::fmt::Debug for TotpConfirmRequest {
     }
 }
 
-/// The answer of `/healthz` and `/readyz`.
+/// The response body of `/healthz` and `/readyz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Health {

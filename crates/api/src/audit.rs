@@ -16,12 +16,12 @@ pub struct AuditEntry {
     pub at: OffsetDateTime,
     /// The account the event belongs to, if any.
     pub account_id: Option<Uuid>,
-    /// Who acted: `member:ID`, `token:ID`, `email:ADDRESS` for sign-in attempts,
-    /// `system` or `cli`.
+    /// The actor: `member:ID`, `member:ID token:ID` when an API token acted,
+    /// `email:ADDRESS` for sign-in attempts, `system` for alerts or `cli`.
     pub actor: String,
-    /// What happened, such as `session.created` or `member.role_changed`.
+    /// The action, such as `session.created` or `member.role_changed`.
     pub action: String,
-    /// What it happened to, such as `member:ID`.
+    /// The object acted on, such as `member:ID`.
     pub target: Option<String>,
     /// `success`, `failure` or `denied`.
     pub outcome: String,

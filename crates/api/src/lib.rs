@@ -1,6 +1,6 @@
 //! Wire types shared by the Sealpost desktop client, the command-line client and the
-//! platform service. This crate knows nothing of HTTP libraries or the network: it only
-//! describes the JSON bodies both sides exchange.
+//! platform service. This crate has no HTTP or network code: it only describes the JSON
+//! bodies both sides exchange, with OpenAPI schemas through `utoipa`.
 //!
 //! Every request body rejects unknown fields, so a client that sends a misspelt field
 //! gets a 400 instead of a silently ignored value. Timestamps are RFC 3339 strings in UTC.

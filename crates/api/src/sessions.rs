@@ -31,7 +31,7 @@ impl std::fmt::Debug for SignInRequest {
     }
 }
 
-/// The answer to a successful sign-in. The token is shown only here.
+/// The response body of a successful sign-in. The token is shown only here.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionCreated {

@@ -58,7 +58,7 @@ pub struct ApiTokenInfo {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
-/// The answer of `GET /v1/tokens`.
+/// The response body of `GET /v1/tokens`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiTokenList {

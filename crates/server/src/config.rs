@@ -33,7 +33,7 @@ pub enum ConfigError {
     Env {
         /// The variable.
         name: &'static str,
-        /// What is wrong and what is expected.
+        /// The problem and the expected value.
         message: String,
     },
     /// A value is out of range or inconsistent with another value.
@@ -41,7 +41,7 @@ pub enum ConfigError {
     Invalid {
         /// The dotted key, such as `sessions.idle_timeout_seconds`.
         key: &'static str,
-        /// What is wrong and what is expected.
+        /// The problem and the expected value.
         message: String,
     },
 }
@@ -171,7 +171,7 @@ pub struct LockoutConfig {
     pub max_failures: u32,
     /// Seconds of the first lock; each further lock doubles it.
     pub base_lock_seconds: u64,
-    /// Longest lock, in seconds.
+    /// Maximum lock, in seconds.
     pub max_lock_seconds: u64,
 }
 
@@ -304,7 +304,7 @@ impl Config {
         })
     }
 
-    /// The configuration of a data directory: SQLite in `DIR/sealpost.db` and the
+    /// Builds the configuration of a data directory: SQLite in `DIR/sealpost.db` and the
     /// certificate in `DIR/tls/`. A `DIR/sealpost.toml` file, when present, is used
     /// instead.
     pub fn for_data_dir(dir: &Path) -> Result<Self, ConfigError> {
@@ -507,13 +507,13 @@ impl Config {
         Ok(())
     }
 
-    /// The session idle timeout.
+    /// Returns the session idle timeout.
     pub fn idle_timeout(&self) -> Duration {
         Duration::from_secs(self.sessions.idle_timeout_seconds)
     }
 }
 
-/// The longest grace period a rotation may give the old token.
+/// Maximum grace period a rotation may give the old token, in seconds.
 pub const MAX_ROTATION_GRACE_SECONDS: u64 = 7 * 24 * 60 * 60;
 
 #[cfg(test)]
@@ -531,6 +531,38 @@ key = "/tmp/key.pem"
         let config = Config::parse(&format!("{MINIMAL}{extra}"), Path::new("test.toml"))?;
         config.validate_values()?;
         Ok(config)
+    }
+
+    #[test]
+    fn example_file_matches_defaults() {
+        let text = include_str!("../sealpost.example.toml");
+        let example = Config::parse(text, Path::new("sealpost.example.toml")).unwrap();
+        example.validate_values().unwrap();
+        let minimal = parse("").unwrap();
+        assert_eq!(
+            format!("{:?}", example.sessions),
+            format!("{:?}", minimal.sessions)
+        );
+        assert_eq!(
+            format!("{:?}", example.tokens),
+            format!("{:?}", minimal.tokens)
+        );
+        assert_eq!(
+            format!("{:?}", example.limits),
+            format!("{:?}", minimal.limits)
+        );
+        assert_eq!(
+            format!("{:?}", example.lockout),
+            format!("{:?}", minimal.lockout)
+        );
+        assert_eq!(
+            format!("{:?}", example.alerts),
+            format!("{:?}", minimal.alerts)
+        );
+        assert_eq!(
+            format!("{:?}", example.password_hash),
+            format!("{:?}", minimal.password_hash)
+        );
     }
 
     #[test]

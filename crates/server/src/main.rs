@@ -72,7 +72,7 @@ enum AuditCommand {
     },
 }
 
-/// Where the configuration comes from.
+/// Source of the configuration.
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 struct Location {

@@ -92,7 +92,7 @@ pub async fn add_member(
     Ok(member)
 }
 
-/// A random password for generated accounts: 256 bits, base64url.
+/// Generates a random password for generated accounts: 256 bits, base64url.
 pub fn random_password() -> Zeroizing<String> {
     let token = new_token(TokenKind::Invitation);
     Zeroizing::new(token.trim_start_matches("spi_").to_owned())

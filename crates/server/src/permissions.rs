@@ -35,14 +35,14 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (Permission::AccountManage, &[Role::Admin]),
 ];
 
-/// Whether `role` holds `permission`.
+/// Checks whether `role` has `permission`.
 pub fn allows(role: Role, permission: Permission) -> bool {
     MATRIX
         .iter()
         .any(|(entry, roles)| *entry == permission && roles.contains(&role))
 }
 
-/// Every permission of `role`, in table order.
+/// Lists every permission of `role`, in table order.
 pub fn permissions_of(role: Role) -> Vec<Permission> {
     MATRIX
         .iter()

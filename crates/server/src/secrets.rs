@@ -36,7 +36,7 @@ impl TokenKind {
         }
     }
 
-    /// The kind a presented token claims by its prefix.
+    /// Returns the kind a presented token claims by its prefix.
     pub fn of(token: &str) -> Option<Self> {
         [TokenKind::Session, TokenKind::Api, TokenKind::Invitation]
             .into_iter()
@@ -55,7 +55,7 @@ pub fn new_token(kind: TokenKind) -> Zeroizing<String> {
     ))
 }
 
-/// The stored form of a token: lowercase hex SHA-256.
+/// Computes the stored form of a token: lowercase hex SHA-256.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -65,7 +65,7 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest accepted password, in bytes; bounds the hashing work one request can cause.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
-/// Why a new password is not accepted.
+/// Reason a new password is rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PasswordRejected {

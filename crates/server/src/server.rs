@@ -28,7 +28,7 @@ use crate::state::{AppState, SharedState};
 /// The first byte of a TLS record that carries a handshake message.
 const TLS_HANDSHAKE_RECORD: u8 = 0x16;
 
-/// The fixed answer to a connection that does not start a TLS handshake.
+/// The fixed response to a connection that does not start a TLS handshake.
 const PLAIN_HTTP_ANSWER: &[u8] =
     b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
 

@@ -13,20 +13,20 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TlsError {
-    /// The certificate file is unreadable or holds no PEM certificate.
+    /// The certificate file is unreadable or contains no PEM certificate.
     #[error("cannot read a PEM certificate chain from {path}: {message}")]
     Certificate {
         /// The file.
         path: String,
-        /// What went wrong.
+        /// The parser's description of the problem.
         message: String,
     },
-    /// The key file is unreadable or holds no PEM private key.
+    /// The key file is unreadable or contains no PEM private key.
     #[error("cannot read a PEM private key from {path}: {message}")]
     Key {
         /// The file.
         path: String,
-        /// What went wrong.
+        /// The parser's description of the problem.
         message: String,
     },
     /// rustls refused the configuration, for example a key that does not match.
@@ -46,7 +46,7 @@ pub enum TlsError {
     Generate(#[source] rcgen::Error),
 }
 
-/// The cipher suites offered: TLS 1.3's AEAD suites and TLS 1.2's ECDHE suites with
+/// Lists the cipher suites offered: TLS 1.3's AEAD suites and TLS 1.2's ECDHE suites with
 /// AES-GCM or ChaCha20-Poly1305. Listed explicitly so that a future rustls default
 /// cannot widen the set.
 pub fn cipher_suites() -> Vec<SupportedCipherSuite> {
@@ -64,7 +64,7 @@ pub fn cipher_suites() -> Vec<SupportedCipherSuite> {
     ]
 }
 
-/// The rustls provider: `ring`, with the suites above and ECDHE groups only.
+/// Builds the rustls provider: `ring`, with the suites above and ECDHE groups only.
 pub fn provider() -> CryptoProvider {
     CryptoProvider {
         cipher_suites: cipher_suites(),
@@ -122,7 +122,7 @@ pub struct DemoPki {
 }
 
 impl DemoPki {
-    /// The file layout under `dir`.
+    /// Returns the file layout under `dir`.
     pub fn in_dir(dir: &Path) -> Self {
         Self {
             ca_cert: dir.join("ca.pem"),
@@ -132,7 +132,7 @@ impl DemoPki {
         }
     }
 
-    /// Whether every file exists.
+    /// Checks whether every file exists.
     pub fn exists(&self) -> bool {
         [
             &self.ca_cert,

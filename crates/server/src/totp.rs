@@ -20,22 +20,22 @@ fn build(secret_base32: &str, email: &str) -> Option<TOTP> {
     .ok()
 }
 
-/// A new random secret in base32.
+/// Generates a new random secret in base32.
 pub fn generate_secret() -> String {
     Secret::generate_secret().to_encoded().to_string()
 }
 
-/// The `otpauth://` URI for enrolling `secret` in an authenticator app.
+/// Builds the `otpauth://` URI for enrolling `secret` in an authenticator app.
 pub fn otpauth_url(secret_base32: &str, email: &str) -> Option<String> {
     build(secret_base32, email).map(|totp| totp.get_url())
 }
 
-/// Whether `code` is valid for `secret` now.
+/// Checks whether `code` is valid for `secret` now.
 pub fn check(secret_base32: &str, email: &str, code: &str) -> bool {
     build(secret_base32, email).is_some_and(|totp| totp.check_current(code.trim()).unwrap_or(false))
 }
 
-/// The current code for `secret`; used by tests and the demo.
+/// Computes the current code for `secret`, for tests and scripted sign-ins.
 pub fn current_code(secret_base32: &str, email: &str) -> Option<String> {
     build(secret_base32, email)?.generate_current().ok()
 }

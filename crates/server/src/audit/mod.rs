@@ -45,11 +45,11 @@ impl Outcome {
 pub struct AuditEvent {
     /// The account the event belongs to, if any.
     pub account_id: Option<Uuid>,
-    /// Who acted, such as `member:ID`.
+    /// The actor, such as `member:ID`.
     pub actor: String,
-    /// What happened, such as `session.created`.
+    /// The action, such as `session.created`.
     pub action: &'static str,
-    /// What it happened to, such as `member:ID`.
+    /// The object acted on, such as `member:ID`.
     pub target: Option<String>,
     /// The outcome.
     pub outcome: Outcome,

@@ -49,8 +49,8 @@ impl utoipa::Modify for BearerScheme {
     }
 }
 
-/// Documents the error answers that middleware can give on any operation, so that the
-/// description lists every status the service really sends.
+/// Documents the error responses that middleware can send for any operation, so that
+/// the description lists every status the service really sends.
 struct CommonProblems;
 
 impl utoipa::Modify for CommonProblems {
@@ -109,7 +109,7 @@ impl utoipa::Modify for CommonProblems {
     }
 }
 
-/// Liveness: the process answers.
+/// Liveness: the process responds.
 #[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "Alive", body = Health)))]
 pub async fn healthz() -> axum::Json<Health> {
     axum::Json(Health {
@@ -117,7 +117,7 @@ pub async fn healthz() -> axum::Json<Health> {
     })
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database responds.
 #[utoipa::path(
     get, path = "/readyz", tag = "health",
     responses(

@@ -62,7 +62,7 @@ pub async fn record_failure(
         });
     }
     let until = at + lock_seconds(config, lock_count);
-    // Only the request that still sees the count at the limit sets the lock, so two
+    // Only the request that still finds the count at the limit sets the lock, so two
     // concurrent failures cannot lock twice.
     let locked = sqlx::query(
         "UPDATE sign_in_failures SET failures = 0, lock_count = lock_count + 1, locked_until = $1 \

@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use sealpost_api::Role;
 use serde_json::json;
 
-use crate::harness::{TestServer, on_postgres};
+use crate::harness::{TestServer, on_postgres, run_sql};
 
 #[tokio::test]
 async fn audit_api_filters_and_pages() {
@@ -64,16 +64,6 @@ async fn audit_api_filters_and_pages() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
     }
     server.stop().await;
-}
-
-/// Runs a SQL statement on the test database outside the service, as an operator with
-/// direct access could.
-async fn run_sql(server: &TestServer, statements: &[&str]) -> Result<(), sqlx::Error> {
-    let db = &server.running.as_ref().unwrap().state.db;
-    for statement in statements {
-        sqlx::query(statement).execute(db.pool()).await?;
-    }
-    Ok(())
 }
 
 fn verify_with_cli(server: &TestServer) -> (i32, String) {

@@ -210,3 +210,13 @@ impl TestServer {
             .collect()
     }
 }
+
+/// Runs a SQL statement on the test database outside the service, as an operator with
+/// direct access could.
+pub(crate) async fn run_sql(server: &TestServer, statements: &[&str]) -> Result<(), sqlx::Error> {
+    let db = &server.running.as_ref().unwrap().state.db;
+    for statement in statements {
+        sqlx::query(statement).execute(db.pool()).await?;
+    }
+    Ok(())
+}

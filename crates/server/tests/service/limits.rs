@@ -1,10 +1,10 @@
-//! Rate limits, body limits and strict bodies.
+//! Rate limits, body limits, strict bodies and error documents.
 
 use reqwest::{Method, StatusCode};
 use sealpost_api::Role;
 use serde_json::json;
 
-use crate::harness::TestServer;
+use crate::harness::{TestServer, on_postgres, run_sql};
 
 #[tokio::test]
 async fn address_limit_answers_429() {
@@ -124,5 +124,40 @@ async fn oversized_and_non_json_bodies_rejected() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn internal_error_reveals_nothing() {
+    let server = TestServer::start("").await;
+    let admin = server.token_for("acme.example", Role::Admin).await;
+    // Break the database under the running service, as a failed disk or a bad manual
+    // change would.
+    let drop = if on_postgres() {
+        "DROP TABLE api_tokens CASCADE"
+    } else {
+        "DROP TABLE api_tokens"
+    };
+    run_sql(&server, &[drop]).await.unwrap();
+    let response = server
+        .send(Method::GET, "/v1/tokens", Some(&admin), None)
+        .await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let header_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let problem: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(problem["type"], "urn:sealpost:problem:internal");
+    assert_eq!(problem["request_id"], header_id.as_str());
+    assert!(problem.get("detail").is_none(), "{problem}");
+    let text = problem.to_string().to_lowercase();
+    for internal in ["api_tokens", "sql", "table", "sqlite", "postgres"] {
+        assert!(!text.contains(internal), "{internal} leaked: {problem}");
+    }
     server.stop().await;
 }
