@@ -7,7 +7,8 @@ use sealpost_lists::{
     ColumnMapping, Country, ExplicitMapping, ListReader, OpenOptions, SheetChoice,
 };
 
-/// Where the list is and how to read it. Every option overrides detection.
+/// The list file and the options that override format, encoding, delimiter and heading
+/// detection.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ListArgs {
     /// The list: CSV or other delimited text, XLSX, XLSM, XLS, XLSB or ODS (detected from

@@ -54,8 +54,8 @@ impl ExplicitMapping {
         for (heading, field) in &self.entries {
             let exact = headers.iter().position(|header| header.as_ref() == heading);
             let position = exact.or_else(|| {
-                let wanted = normalise_heading(heading);
-                normalised.iter().position(|candidate| *candidate == wanted)
+                let target = normalise_heading(heading);
+                normalised.iter().position(|candidate| *candidate == target)
             });
             let Some(position) = position else {
                 return Err(MappingError::UnknownHeading {
@@ -65,16 +65,16 @@ impl ExplicitMapping {
             chosen[position] = Some(*field);
         }
 
-        let mut taken = [false; Field::COUNT];
+        let mut used = [false; Field::COUNT];
         for field in chosen.iter().flatten().flatten() {
-            taken[field.index()] = true;
+            used[field.index()] = true;
         }
         let mut fields = Vec::with_capacity(headers.len());
         for (position, choice) in chosen.into_iter().enumerate() {
             let field = match choice {
                 Some(field) => field,
                 None => synonyms::field_for_heading(&normalised[position])
-                    .filter(|field| !std::mem::replace(&mut taken[field.index()], true)),
+                    .filter(|field| !std::mem::replace(&mut used[field.index()], true)),
             };
             fields.push(field);
         }

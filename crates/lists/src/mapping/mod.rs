@@ -152,7 +152,7 @@ impl ColumnMapping {
         self.columns.len()
     }
 
-    /// Returns the 0-based column that holds `field`, if mapped.
+    /// Returns the 0-based column that contains `field`, if mapped.
     pub fn position(&self, field: Field) -> Option<usize> {
         self.positions[field.index()]
     }
@@ -172,8 +172,8 @@ impl ColumnMapping {
 
     /// Returns the fields a deliverable address needs that no column provides.
     ///
-    /// A name is satisfied by a full name, by first and last name together, or by a
-    /// company; the postcode is listed because most countries need one.
+    /// A full name, first and last name together, or a company count as a name. The
+    /// postcode is listed because most countries need one.
     pub fn missing_required(&self) -> Vec<Field> {
         let mut missing = Vec::new();
         let has = |field| self.position(field).is_some();

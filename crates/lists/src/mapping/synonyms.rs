@@ -18,7 +18,7 @@ pub(super) fn field_for_heading(normalised: &str) -> Option<Field> {
 
         "lastname" | "surname" | "familyname" | "last" | "lname" => Field::LastName,
 
-        // Lob's recipient is `name`; it holds the whole name.
+        // Lob's recipient field `name` contains the whole name.
         "name" | "fullname" | "contactname" | "recipient" | "recipientname" | "addressee"
         | "contact" => Field::FullName,
 

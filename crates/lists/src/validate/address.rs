@@ -8,24 +8,44 @@ use super::postcode::{self, PostcodeCheck};
 use super::{IssueCode, IssueSink, Severity, Validator, shorten, zip};
 use crate::{Field, Record};
 
+/// The trimmed text of every canonical field in one row, `""` when unmapped or absent,
+/// looked up once so the checks below do not repeat the lookups.
+struct RowFields<'r> {
+    texts: [&'r str; Field::COUNT],
+}
+
+impl<'r> RowFields<'r> {
+    fn new(validator: &Validator, record: &'r Record) -> Self {
+        let mut texts = [""; Field::COUNT];
+        for (text, field) in texts.iter_mut().zip(Field::ALL) {
+            if let Some(cell) = validator
+                .mapping
+                .position(field)
+                .and_then(|index| record.get(index))
+            {
+                *text = cell.trim();
+            }
+        }
+        Self { texts }
+    }
+
+    fn text(&self, field: Field) -> &'r str {
+        self.texts[field.index()]
+    }
+}
+
 impl Validator {
-    /// Returns the trimmed text of `field` in `record`, or `""` when unmapped or absent.
-    fn text<'r>(&self, record: &'r Record, field: Field) -> &'r str {
-        self.mapping
-            .position(field)
-            .and_then(|index| record.get(index))
-            .map_or("", str::trim)
-    }
-
     pub(super) fn check_address(&mut self, record: &Record, sink: &mut IssueSink<'_>) {
-        self.check_required(record, sink);
-        let country = self.resolve_country(record, sink);
-        let postcode_key = country.and_then(|country| self.check_postcode(record, country, sink));
-        self.check_duplicate(record, country, postcode_key, sink);
+        let row = RowFields::new(self, record);
+        self.check_required(&row, sink);
+        let country = self.resolve_country(&row, sink);
+        let postcode_key =
+            country.and_then(|country| self.check_postcode(record, &row, country, sink));
+        self.check_duplicate(record, &row, country, postcode_key, sink);
     }
 
-    fn check_required(&self, record: &Record, sink: &mut IssueSink<'_>) {
-        let has = |field| !self.text(record, field).is_empty();
+    fn check_required(&self, row: &RowFields<'_>, sink: &mut IssueSink<'_>) {
+        let has = |field| !row.text(field).is_empty();
         let has_name = has(Field::FullName)
             || (has(Field::FirstName) && has(Field::LastName))
             || has(Field::Company);
@@ -63,17 +83,16 @@ impl Validator {
 
     /// Returns the row's country: the country cell if it names one, the default country
     /// if it is empty, and `None` (after raising `unknown_country`) otherwise.
-    fn resolve_country(&mut self, record: &Record, sink: &mut IssueSink<'_>) -> Option<Country> {
-        let text = self.text(record, Field::Country);
+    fn resolve_country(
+        &mut self,
+        row: &RowFields<'_>,
+        sink: &mut IssueSink<'_>,
+    ) -> Option<Country> {
+        let text = row.text(Field::Country);
         if text.is_empty() {
             return Some(self.options.default_country);
         }
-        if self.last_country.0 != text {
-            self.last_country.0.clear();
-            self.last_country.0.push_str(text);
-            self.last_country.1 = Country::lookup(text);
-        }
-        let country = self.last_country.1;
+        let country = self.countries.lookup(text);
         if country.is_none() {
             sink.push(
                 self.mapping.position(Field::Country),
@@ -88,16 +107,17 @@ impl Validator {
         country
     }
 
-    /// Checks the postcode and returns its compact canonical form for duplicate
-    /// detection, when it has one.
+    /// Checks the postcode and returns its canonical form, for duplicate detection, when
+    /// it is valid.
     fn check_postcode(
         &self,
         record: &Record,
+        row: &RowFields<'_>,
         country: Country,
         sink: &mut IssueSink<'_>,
     ) -> Option<postcode::Canonical> {
         let column = self.mapping.position(Field::Postcode);
-        let text = self.text(record, Field::Postcode);
+        let text = row.text(Field::Postcode);
         if text.is_empty() {
             if country.uses_postcodes() {
                 sink.push(
@@ -112,7 +132,7 @@ impl Validator {
             return None;
         }
 
-        let state = self.text(record, Field::State);
+        let state = row.text(Field::State);
         if let Some(padded) = zip::restore_leading_zeros(country, state, text) {
             let stored = match column.and_then(|index| record.kind(index)) {
                 Some(crate::CellKind::Number) => "was stored as a number and ",
@@ -131,8 +151,10 @@ impl Validator {
         }
 
         match postcode::check_postcode(country, text) {
-            PostcodeCheck::Valid | PostcodeCheck::Unchecked => {}
-            PostcodeCheck::NotCanonical(canonical) => sink.push_with_severity(
+            PostcodeCheck::Valid(canonical) => Some(canonical),
+            PostcodeCheck::Unchecked => None,
+            PostcodeCheck::NotCanonical(canonical) => {
+                sink.push_with_severity(
                 column,
                 IssueCode::InvalidPostcode,
                 Severity::Warning,
@@ -140,23 +162,31 @@ impl Validator {
                     "postcode {text:?} is valid for {country} but not written in the standard form; use {:?}",
                     canonical.as_str()
                 ),
-                Some(canonical.as_str().to_owned()),
-            ),
+                    Some(canonical.as_str().to_owned()),
+                );
+                Some(canonical)
+            }
             PostcodeCheck::Invalid(suggestion) => {
                 let example = postcode::example_for(country).unwrap_or("");
                 let hint = match suggestion {
-                    Some(fixed) => format!("did you mean {:?} (zero, not the letter O)?", fixed.as_str()),
+                    Some(fixed) => format!(
+                        "did you mean {:?} (zero, not the letter O)?",
+                        fixed.as_str()
+                    ),
                     None => format!("expected a form like {example}; correct it"),
                 };
                 sink.push(
                     column,
                     IssueCode::InvalidPostcode,
-                    format!("postcode {:?} is not a valid {country} postcode; {hint}", shorten(text, 60)),
+                    format!(
+                        "postcode {:?} is not a valid {country} postcode; {hint}",
+                        shorten(text, 60)
+                    ),
                     suggestion.map(|fixed| fixed.as_str().to_owned()),
                 );
+                None
             }
         }
-        postcode::compact_canonical(country, text)
     }
 
     /// Flags the row when the same recipient appeared earlier. The key is the name
@@ -165,6 +195,7 @@ impl Validator {
     fn check_duplicate(
         &mut self,
         record: &Record,
+        row: &RowFields<'_>,
         country: Option<Country>,
         postcode_key: Option<postcode::Canonical>,
         sink: &mut IssueSink<'_>,
@@ -178,7 +209,7 @@ impl Validator {
         let has_identity = name_fields
             .iter()
             .chain(&[Field::Address1])
-            .any(|&field| !self.text(record, field).is_empty());
+            .any(|&field| !row.text(field).is_empty());
         if !has_identity {
             return;
         }
@@ -186,23 +217,25 @@ impl Validator {
         let mut key = std::mem::take(&mut self.key);
         key.clear();
         for field in name_fields.into_iter().chain([Field::Address1]) {
-            push_folded(&mut key, self.text(record, field));
-            key.push('\u{1F}');
+            push_folded(&mut key, row.text(field));
+            key.push(SEPARATOR);
         }
         match postcode_key {
             Some(canonical) => key.extend(
                 canonical
-                    .as_str()
-                    .chars()
-                    .filter(|c| *c != ' ' && *c != '-'),
+                    .as_bytes()
+                    .iter()
+                    .filter(|byte| !matches!(byte, b' ' | b'-')),
             ),
-            None => push_folded(&mut key, self.text(record, Field::Postcode)),
+            None => push_folded(&mut key, row.text(Field::Postcode)),
         }
-        key.push('\u{1F}');
-        key.push_str(country.map_or("", Country::code));
+        key.push(SEPARATOR);
+        if let Some(country) = country {
+            key.extend_from_slice(&country.bytes());
+        }
 
         let mut hasher = DefaultHasher::new();
-        hasher.write(key.as_bytes());
+        hasher.write(&key);
         let first = self.duplicates.insert(hasher.finish(), record.row());
         self.key = key;
 
@@ -217,18 +250,110 @@ impl Validator {
     }
 }
 
-/// Appends `text` lower-cased, with each run of whitespace as one space.
-fn push_folded(key: &mut String, text: &str) {
-    for (position, word) in text.split_whitespace().enumerate() {
-        if position > 0 {
-            key.push(' ');
+/// Remembers the last few distinct country cells and what they named. Lists hold few
+/// distinct country spellings, so most rows skip the table lookup.
+#[derive(Debug, Default)]
+pub(super) struct CountryCache {
+    entries: Vec<(String, Option<Country>)>,
+    /// Entry replaced next once the cache is full.
+    next: usize,
+}
+
+impl CountryCache {
+    const CAPACITY: usize = 8;
+
+    fn lookup(&mut self, text: &str) -> Option<Country> {
+        if let Some((_, country)) = self.entries.iter().find(|(seen, _)| seen == text) {
+            return *country;
         }
-        for c in word.chars() {
-            if c.is_ascii() {
-                key.push(c.to_ascii_lowercase());
-            } else {
-                key.extend(c.to_lowercase());
+        let country = Country::lookup(text);
+        if self.entries.len() < Self::CAPACITY {
+            self.entries.push((text.to_owned(), country));
+        } else {
+            let entry = &mut self.entries[self.next];
+            entry.0.clear();
+            entry.0.push_str(text);
+            entry.1 = country;
+            self.next = (self.next + 1) % Self::CAPACITY;
+        }
+        country
+    }
+}
+
+/// Separates the parts of a duplicate key. It is a control character, which the cell
+/// checks report, so ordinary text never contains it.
+const SEPARATOR: u8 = 0x1F;
+
+/// Appends `text` lower-cased, without leading or trailing whitespace and with each run
+/// of whitespace inside as one space.
+fn push_folded(key: &mut Vec<u8>, text: &str) {
+    let mut started = false;
+    let mut space = false;
+    if text.is_ascii() {
+        // Fast path for the common case: one pass over the bytes.
+        for &byte in text.as_bytes() {
+            if byte.is_ascii_whitespace() {
+                space = started;
+                continue;
             }
+            if std::mem::take(&mut space) {
+                key.push(b' ');
+            }
+            key.push(byte.to_ascii_lowercase());
+            started = true;
         }
+        return;
+    }
+    let mut buffer = [0u8; 4];
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = started;
+            continue;
+        }
+        if std::mem::take(&mut space) {
+            key.push(b' ');
+        }
+        for lower in c.to_lowercase() {
+            key.extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
+        }
+        started = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_cases() {
+        let cases = [
+            ("  Ada   LOVELACE ", "ada lovelace"),
+            ("12\tHigh  St", "12 high st"),
+            ("", ""),
+            ("   ", ""),
+            (" MÜLLER  Straße ", "müller straße"),
+        ];
+        for (text, folded) in cases {
+            let mut key = Vec::new();
+            push_folded(&mut key, text);
+            assert_eq!(String::from_utf8(key).unwrap(), folded, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn country_cache_replaces_entries() {
+        let mut cache = CountryCache::default();
+        let names = [
+            "GB", "US", "FR", "DE", "IE", "NL", "BE", "ES", "IT", "PT", "GB",
+        ];
+        for name in names {
+            assert_eq!(
+                cache.lookup(name).map(|c| c.bytes()),
+                Some(*name.as_bytes().first_chunk().unwrap())
+            );
+        }
+        assert_eq!(cache.entries.len(), CountryCache::CAPACITY);
+        assert_eq!(cache.lookup("Narnia"), None);
+        assert_eq!(cache.lookup("Narnia"), None);
     }
 }

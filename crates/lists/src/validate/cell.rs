@@ -3,7 +3,7 @@
 
 use crate::CellKind;
 
-/// What one pass over a cell's bytes found.
+/// Byte classes found by one pass over a cell.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct CellScan {
     /// A C0 control other than tab, line feed and carriage return.
@@ -16,11 +16,23 @@ pub(crate) struct CellScan {
 
 /// Scans a cell once for the byte classes the other checks need.
 pub(crate) fn scan(cell: &str) -> CellScan {
-    let mut result = CellScan::default();
-    for &byte in cell.as_bytes() {
-        if byte >= 0x80 {
-            result.non_ascii = true;
-        } else if byte < 0x20 {
+    let bytes = cell.as_bytes();
+    // Two simple passes without early exits, which compile to wide loads. The common
+    // cell (printable text) never reaches the byte-by-byte loop below.
+    let lowest = bytes.iter().copied().min().unwrap_or(b' ');
+    let non_ascii = !cell.is_ascii();
+    if lowest >= 0x20 {
+        return CellScan {
+            non_ascii,
+            ..CellScan::default()
+        };
+    }
+    let mut result = CellScan {
+        non_ascii,
+        ..CellScan::default()
+    };
+    for &byte in bytes {
+        if byte < 0x20 {
             if matches!(byte, b'\t' | b'\n' | b'\r') {
                 result.layout_control = true;
             } else {
@@ -44,7 +56,7 @@ pub(crate) fn is_formula_risk(cell: &str) -> bool {
     !(is_plain_number(cell) || is_phone_number(cell))
 }
 
-/// A sign, digits and at most one decimal separator, such as `-12.5` or `+3`.
+/// Returns true for a sign, digits and at most one decimal separator, such as `-12.5`.
 fn is_plain_number(cell: &str) -> bool {
     let unsigned = cell.strip_prefix(['+', '-']).unwrap_or(cell);
     let (whole, fraction) = match unsigned.split_once(['.', ',']) {
@@ -56,8 +68,8 @@ fn is_plain_number(cell: &str) -> bool {
     all_digits(whole) && all_digits(fraction)
 }
 
-/// `+` followed by digits, spaces, brackets, dots and hyphens, with at least six digits,
-/// such as `+44 7700 900123` or `+1 (555) 010-0199`.
+/// Returns true for `+` followed by digits, spaces, brackets, dots and hyphens, with at
+/// least six digits, such as `+44 7700 900123` or `+1 (555) 010-0199`.
 fn is_phone_number(cell: &str) -> bool {
     let Some(rest) = cell.strip_prefix('+') else {
         return false;
@@ -78,10 +90,12 @@ pub(crate) fn is_precision_lost(cell: &str, kind: CellKind) -> bool {
 
 fn is_scientific(cell: &str) -> bool {
     let bytes = cell.as_bytes();
-    if bytes.len() > 24 || !bytes.first().is_some_and(u8::is_ascii_digit) {
+    let digit_at_ends = bytes.first().is_some_and(u8::is_ascii_digit)
+        && bytes.last().is_some_and(u8::is_ascii_digit);
+    if bytes.len() > 24 || !digit_at_ends {
         return false;
     }
-    let Some(split) = cell.find(['E', 'e']) else {
+    let Some(split) = bytes.iter().position(|byte| matches!(byte, b'E' | b'e')) else {
         return false;
     };
     let (mantissa, exponent) = (&cell[..split], &cell[split + 1..]);
@@ -108,10 +122,9 @@ fn significant_digits(number: &str) -> usize {
 /// Returns the repaired text when the cell is UTF-8 that was decoded as Windows-1252
 /// (mojibake such as `MÃ¼ller` for `Müller`).
 ///
-/// A cell counts as mojibake only when it contains a typical pair (a character from
-/// `Â` to `ô` followed by one that Windows-1252 puts at bytes 0x80 to 0xBF) and
-/// encoding the whole cell back to Windows-1252 gives valid UTF-8, so ordinary accented
-/// text is not flagged.
+/// The cell must contain a typical pair: a character from `Â` to `ô` followed by one
+/// that Windows-1252 puts at bytes 0x80 to 0xBF. Encoding the whole cell back to
+/// Windows-1252 must then give valid UTF-8, which ordinary accented text does not.
 pub(crate) fn repair_mojibake(cell: &str) -> Option<String> {
     let mut previous_lead = false;
     let mut found = false;

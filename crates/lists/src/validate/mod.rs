@@ -1,8 +1,8 @@
 //! Row-by-row validation against table-driven rules.
 //!
-//! A [`Validator`] checks one [`Record`] at a time. The only state it keeps between
-//! rows is a hash per distinct recipient for duplicate detection; issues are appended to
-//! a caller-owned vector so a caller streaming a large file decides what to keep.
+//! A [`Validator`] checks one [`Record`] at a time. Between rows it keeps only a hash
+//! per distinct recipient, for duplicate detection. Issues go to a caller-owned vector,
+//! so a caller streaming a large file decides how many to keep.
 
 mod address;
 mod cell;
@@ -60,11 +60,11 @@ pub struct Issue {
     pub row: u64,
     /// 0-based column, or `None` when the issue concerns the whole row.
     pub column: Option<usize>,
-    /// What kind of problem it is.
+    /// Kind of problem.
     pub code: IssueCode,
-    /// How serious it is.
+    /// Seriousness.
     pub severity: Severity,
-    /// What is wrong and what to do, quoting at most the cell concerned.
+    /// Explanation and remedy, quoting at most the cell concerned.
     pub message: String,
     /// A corrected value, when one can be worked out.
     pub suggestion: Option<String>,
@@ -90,10 +90,9 @@ pub struct Validator {
     options: ValidateOptions,
     duplicates: duplicate::DuplicateIndex,
     /// Reused buffer for the normalised recipient key.
-    key: String,
-    /// The last country cell looked up and its result; lists rarely change country
-    /// between rows, so this skips most lookups.
-    last_country: (String, Option<Country>),
+    key: Vec<u8>,
+    /// Recent country cells and the countries they name.
+    countries: address::CountryCache,
 }
 
 impl Validator {
@@ -103,8 +102,8 @@ impl Validator {
             mapping,
             options,
             duplicates: duplicate::DuplicateIndex::default(),
-            key: String::new(),
-            last_country: (String::new(), None),
+            key: Vec::new(),
+            countries: address::CountryCache::default(),
         }
     }
 

@@ -49,6 +49,11 @@ impl Canonical {
         canonical
     }
 
+    /// Returns the postcode's bytes, all ASCII.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.length)]
+    }
+
     /// Returns the postcode as text. Only ASCII is ever stored.
     pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..usize::from(self.length)]).unwrap_or_default()
@@ -64,8 +69,8 @@ impl std::fmt::Debug for Canonical {
 /// The outcome of checking one postcode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PostcodeCheck {
-    /// Valid and written in canonical form.
-    Valid,
+    /// Valid and written in the canonical form given.
+    Valid(Canonical),
     /// Valid, but written differently from the canonical form given.
     NotCanonical(Canonical),
     /// Not a valid postcode; the suggestion is set when a likely typo was found.
@@ -186,14 +191,13 @@ const FORMATS: [Format; 20] = [
 ];
 
 fn format_for(country: Country) -> Option<&'static Format> {
-    let code = country.code();
-    let code = match code {
+    let code = match &country.bytes() {
         // US territories use US ZIP codes.
-        "VI" | "GU" | "AS" | "MP" | "UM" => "US",
-        other => other,
+        b"VI" | b"GU" | b"AS" | b"MP" | b"UM" => *b"US",
+        other => *other,
     };
     FORMATS
-        .binary_search_by(|format| format.country.cmp(code))
+        .binary_search_by(|format| format.country.as_bytes().cmp(&code[..]))
         .ok()
         .map(|position| &FORMATS[position])
 }
@@ -213,20 +217,11 @@ pub(crate) fn check_postcode(country: Country, text: &str) -> PostcodeCheck {
     };
     let compact = strip_country_prefix(country, compact.as_bytes(), format);
     match (format.matcher)(compact) {
-        Some(canonical) if canonical.as_str() == text => PostcodeCheck::Valid,
+        Some(canonical) if canonical.as_str() == text => PostcodeCheck::Valid(canonical),
         Some(canonical) => PostcodeCheck::NotCanonical(canonical),
         None if country == Country::GB => PostcodeCheck::Invalid(letter_o_for_zero(compact)),
         None => PostcodeCheck::Invalid(None),
     }
-}
-
-/// Returns the compact form of a postcode the country's matcher accepts, for duplicate
-/// detection; `None` when it is not valid or the country has no format.
-pub(crate) fn compact_canonical(country: Country, text: &str) -> Option<Canonical> {
-    let format = format_for(country)?;
-    let compact = Compact::new(text)?;
-    let compact = strip_country_prefix(country, compact.as_bytes(), format);
-    (format.matcher)(compact)
 }
 
 /// Upper-case letters and digits of a postcode with spaces and hyphens removed, or
@@ -266,20 +261,23 @@ impl Compact {
 /// Drops a leading country prefix such as `D-` or `CH-` when what follows is a valid
 /// postcode of that country.
 fn strip_country_prefix<'a>(country: Country, compact: &'a [u8], format: &Format) -> &'a [u8] {
-    let prefixes: &[&[u8]] = match country.code() {
-        "AT" => &[b"AT", b"A"],
-        "BE" => &[b"BE", b"B"],
-        "CH" => &[b"CH"],
-        "DE" => &[b"DE", b"D"],
-        "DK" => &[b"DK"],
-        "ES" => &[b"ES", b"E"],
-        "FR" => &[b"FR", b"F"],
-        "IT" => &[b"IT", b"I"],
-        "NL" => &[b"NL"],
-        "NO" => &[b"NO", b"N"],
-        "PL" => &[b"PL"],
-        "PT" => &[b"PT", b"P"],
-        "SE" => &[b"SE", b"S"],
+    if compact.first().is_none_or(u8::is_ascii_digit) {
+        return compact;
+    }
+    let prefixes: &[&[u8]] = match &country.bytes() {
+        b"AT" => &[b"AT", b"A"],
+        b"BE" => &[b"BE", b"B"],
+        b"CH" => &[b"CH"],
+        b"DE" => &[b"DE", b"D"],
+        b"DK" => &[b"DK"],
+        b"ES" => &[b"ES", b"E"],
+        b"FR" => &[b"FR", b"F"],
+        b"IT" => &[b"IT", b"I"],
+        b"NL" => &[b"NL"],
+        b"NO" => &[b"NO", b"N"],
+        b"PL" => &[b"PL"],
+        b"PT" => &[b"PT", b"P"],
+        b"SE" => &[b"SE", b"S"],
         _ => &[],
     };
     for prefix in prefixes {
@@ -405,10 +403,12 @@ fn united_kingdom(compact: &[u8]) -> Option<Canonical> {
     if !(5..=7).contains(&compact.len()) {
         return None;
     }
+
     let (outward, inward) = compact.split_at(compact.len() - 3);
     let inward_letter = |byte: u8| letter(byte) && !b"CIKMOV".contains(&byte);
     let inward_valid =
         inward[0].is_ascii_digit() && inward_letter(inward[1]) && inward_letter(inward[2]);
+
     let is_digit = |byte: &u8| byte.is_ascii_digit();
     // Royal Mail's rules: the second letter of a two-letter area is never I, J or Z; a
     // letter after the district digit is one of ABCDEFGHJKPSTUW in `A9A` and one of
@@ -426,6 +426,7 @@ fn united_kingdom(compact: &[u8]) -> Option<Canonical> {
         }
         _ => false,
     };
+
     let valid = inward_valid && outward_valid && !b"QVX".contains(&outward[0]);
     valid.then(|| Canonical::joined(outward, b' ', inward))
 }
@@ -441,7 +442,7 @@ fn letter_o_for_zero(compact: &[u8]) -> Option<Canonical> {
     candidate.copy_from_slice(compact);
     let inward_digit = compact.len().checked_sub(3)?;
     // A zero can stand at position 1 or 2 of the outward code, or first in the inward
-    // code; try the inward digit alone first, then with the outward positions.
+    // code. Try the inward digit alone first, then together with the outward positions.
     if candidate[inward_digit] == b'O' {
         candidate[inward_digit] = b'0';
         if let Some(fixed) = united_kingdom(candidate) {
@@ -477,10 +478,10 @@ mod tests {
         );
         for format in &FORMATS {
             let example = format.example.split(" or ").next().unwrap();
-            assert_eq!(
-                check(format.country, example),
-                PostcodeCheck::Valid,
-                "{example}"
+            let result = check(format.country, example);
+            assert!(
+                matches!(result, PostcodeCheck::Valid(_)),
+                "{example}: {result:?}"
             );
         }
     }
@@ -522,7 +523,11 @@ mod tests {
             ("PR", "00901"),
         ];
         for (code, text) in cases {
-            assert_eq!(check(code, text), PostcodeCheck::Valid, "{code} {text:?}");
+            let result = check(code, text);
+            assert!(
+                matches!(result, PostcodeCheck::Valid(_)),
+                "{code} {text:?}: {result:?}"
+            );
         }
     }
 
@@ -615,7 +620,7 @@ mod tests {
                 PostcodeCheck::Invalid(Some(fixed)) => {
                     assert_eq!(fixed.as_str(), suggestion, "{text}")
                 }
-                PostcodeCheck::Valid => assert!(suggestion.is_empty(), "{text}"),
+                PostcodeCheck::Valid(_) => assert!(suggestion.is_empty(), "{text}"),
                 other => panic!("{text}: {other:?}"),
             }
         }
@@ -624,6 +629,6 @@ mod tests {
     #[test]
     fn unknown_formats_unchecked() {
         assert_eq!(check("JP", "100-0001"), PostcodeCheck::Unchecked);
-        assert_eq!(check("VI", "00802"), PostcodeCheck::Valid);
+        assert!(matches!(check("VI", "00802"), PostcodeCheck::Valid(_)));
     }
 }

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-/// How serious an issue is.
+/// Seriousness of an issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -69,11 +69,11 @@ pub struct Rule {
     pub code: IssueCode,
     /// The severity every issue with this code has.
     pub severity: Severity,
-    /// What the issue means.
+    /// Explanation of the issue.
     pub meaning: &'static str,
     /// A cell or row that raises it.
     pub example: &'static str,
-    /// What the user should do.
+    /// Action that resolves the issue.
     pub fix: &'static str,
 }
 

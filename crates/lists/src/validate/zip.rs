@@ -2,10 +2,9 @@
 
 use super::country::Country;
 
-/// States and territories whose ZIP codes start with 0, with how many leading zeros
-/// every ZIP code there has: one for New England, New Jersey and the military `AE`
-/// region (ZIP codes 01000 to 09999), two for Puerto Rico and the US Virgin Islands
-/// (00601 to 00851).
+/// States and territories whose ZIP codes start with 0, with the number of leading zeros
+/// every ZIP code there has. New England, New Jersey and the military `AE` region have
+/// one (01000 to 09999). Puerto Rico and the US Virgin Islands have two (00601 to 00851).
 const ZERO_STATES: [(&str, &str, usize); 11] = [
     ("CT", "Connecticut", 1),
     ("MA", "Massachusetts", 1),
@@ -39,9 +38,9 @@ pub(crate) fn restore_leading_zeros(
     state: &str,
     postcode: &str,
 ) -> Option<String> {
-    let zeros = match country.code() {
-        "PR" | "VI" => 2,
-        "US" => leading_zeros(state),
+    let zeros = match &country.bytes() {
+        b"PR" | b"VI" => 2,
+        b"US" => leading_zeros(state),
         _ => 0,
     };
     if zeros == 0 {
