@@ -5,7 +5,7 @@
 //! any ciphertext offset can be produced again by seeking the source to the start of the
 //! matching plaintext chunk, sealing it, and skipping the bytes already sent.
 
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use crate::error::{Error, Result};
 use crate::format::TAG_LEN;
@@ -123,6 +123,24 @@ impl SealState {
         Ok(self.header_pos == self.header.len() && self.output.is_empty() && !self.done)
     }
 
+    /// Returns the pending header or ciphertext bytes without consuming them.
+    fn pending(&self) -> &[u8] {
+        if self.header_pos < self.header.len() {
+            &self.header[self.header_pos..]
+        } else {
+            &self.framer.buf()[self.output.clone()]
+        }
+    }
+
+    /// Marks all pending bytes as consumed.
+    fn consume_pending(&mut self) {
+        if self.header_pos < self.header.len() {
+            self.header_pos = self.header.len();
+        } else {
+            self.output.start = self.output.end;
+        }
+    }
+
     /// Copies pending header or ciphertext bytes into `out` and returns how many.
     pub(crate) fn copy_output(&mut self, out: &mut [u8]) -> usize {
         if self.header_pos < self.header.len() {
@@ -204,6 +222,26 @@ impl<R: Read> ResumableSealer<R> {
     /// Returns the inner source.
     pub fn into_inner(self) -> R {
         self.source
+    }
+
+    /// Writes all remaining ciphertext to `writer` and returns the number of bytes
+    /// written. It writes straight from the chunk buffer, saving the copy that `Read`
+    /// needs.
+    pub fn write_to(&mut self, writer: &mut (impl Write + ?Sized)) -> Result<u64> {
+        let mut written = 0u64;
+        loop {
+            let pending = self.state.pending();
+            if !pending.is_empty() {
+                writer.write_all(pending)?;
+                written += pending.len() as u64;
+                self.state.consume_pending();
+            }
+            if !self.state.needs_chunk()? {
+                return Ok(written);
+            }
+            self.state.framer.fill(&mut self.source)?;
+            self.state.seal_chunk()?;
+        }
     }
 }
 

@@ -181,3 +181,35 @@ proptest! {
         prop_assert_eq!(&resumed[..], &single_pass[offset..]);
     }
 }
+
+#[test]
+fn write_to_matches_read() {
+    let identity = identity();
+    for len in boundary_lengths(64) {
+        let plaintext = plaintext(len);
+        let secrets =
+            UploadSecrets::new(identity.recipient(), metadata_for(&plaintext), 64).unwrap();
+        let single_pass = seal_with_reader(&secrets, &plaintext);
+
+        let mut sealed = Vec::new();
+        let written = ResumableSealer::new(&secrets, &plaintext[..])
+            .write_to(&mut sealed)
+            .unwrap();
+        assert_eq!(sealed, single_pass, "len {len}");
+        assert_eq!(written, single_pass.len() as u64, "len {len}");
+
+        let mut resumed = Vec::new();
+        let offset = single_pass.len() / 2;
+        ResumableSealer::from_offset(&secrets, Cursor::new(&plaintext), offset as u64)
+            .unwrap()
+            .write_to(&mut resumed)
+            .unwrap();
+        assert_eq!(resumed, single_pass[offset..], "len {len}");
+
+        let mut opened = Vec::new();
+        let mut opener = sealpost_envelope::Opener::new(&single_pass[..], &identity).unwrap();
+        let opened_len = opener.write_to(&mut opened).unwrap();
+        assert_eq!(opened, plaintext, "len {len}");
+        assert_eq!(opened_len, len as u64, "len {len}");
+    }
+}

@@ -172,3 +172,21 @@ fn not_an_envelope_for_other_input() {
         }
     }
 }
+
+#[test]
+fn write_to_stops_before_bad_chunk() {
+    let identity = identity();
+    let plaintext = plaintext(300);
+    let secrets = UploadSecrets::new(identity.recipient(), Metadata::default(), CHUNK).unwrap();
+    let mut envelope = seal_with_writer(&secrets, &plaintext, 100);
+    let header_len = inspect(&envelope[..]).unwrap().header_len as usize;
+    envelope[header_len + 2 * SEALED_CHUNK + 1] ^= 1;
+    let mut opener = sealpost_envelope::Opener::new(&envelope[..], &identity).unwrap();
+    let mut released = Vec::new();
+    let error = opener.write_to(&mut released).unwrap_err();
+    assert!(
+        matches!(error, Error::ChunkAuthentication { chunk: 2 }),
+        "{error:?}"
+    );
+    assert_eq!(released, plaintext[..2 * CHUNK as usize]);
+}

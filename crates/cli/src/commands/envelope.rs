@@ -1,17 +1,17 @@
 //! `sealpost envelope`: make keys, seal, open and inspect encrypted upload envelopes.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{self, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use sealpost_envelope::{
     DEFAULT_CHUNK_SIZE, HeaderInfo, Identity, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, Metadata, Opener,
-    Recipient, Sealer, UploadSecrets, digest_plaintext, from_io_error, inspect,
+    Recipient, ResumableSealer, UploadSecrets, digest_plaintext, inspect,
 };
 
-/// Bytes moved per read while sealing or opening a stream.
+/// Bytes per read of the digest pass over a file to seal.
 const COPY_BUFFER_LEN: usize = 256 * 1024;
 
 #[derive(Debug, clap::Args)]
@@ -157,9 +157,10 @@ fn seal(args: &SealArgs) -> Result<()> {
         .context("cannot prepare the envelope header")?;
     let input = open_input(args.input.as_deref())?;
     write_output(args.output.as_deref(), |output| {
-        let mut sealer = Sealer::new(&secrets, output)?;
-        copy(input, &mut sealer).context("sealing failed")?;
-        sealer.finish()?.flush()?;
+        ResumableSealer::new(&secrets, input)
+            .write_to(output)
+            .context("sealing failed")?;
+        output.flush()?;
         Ok(())
     })
 }
@@ -171,7 +172,9 @@ fn open(args: &OpenArgs) -> Result<()> {
     let mut opener = Opener::new(input, &identity)
         .with_context(|| format!("cannot open envelope {source_name}"))?;
     write_output(args.output.as_deref(), |output| {
-        copy(&mut opener, output).with_context(|| format!("cannot open envelope {source_name}"))?;
+        opener
+            .write_to(output)
+            .with_context(|| format!("cannot open envelope {source_name}"))?;
         output.flush()?;
         Ok(())
     })
@@ -307,16 +310,11 @@ fn write_output(
         return produce(&mut stdout);
     };
     let partial = with_suffix(path, ".partial");
-    let file =
+    // Unbuffered, because the envelope writers write whole chunks. No fsync, as with
+    // other file tools: durability is left to the file system.
+    let mut file =
         File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
-    let mut writer = BufWriter::with_capacity(COPY_BUFFER_LEN, file);
-    // No fsync, as with other file tools: durability is left to the file system.
-    let result = produce(&mut writer).and_then(|()| {
-        writer
-            .into_inner()
-            .map_err(io::IntoInnerError::into_error)?;
-        Ok(())
-    });
+    let result = produce(&mut file);
     match result {
         Ok(()) => fs::rename(&partial, path)
             .with_context(|| format!("cannot rename {} to {}", partial.display(), path.display())),
@@ -325,23 +323,6 @@ fn write_output(
             let _ = fs::remove_file(&partial);
             Err(error)
         }
-    }
-}
-
-/// Copies `reader` into `writer`, turning envelope errors carried in `io::Error` back into
-/// their own messages.
-fn copy(mut reader: impl Read, writer: &mut (impl Write + ?Sized)) -> Result<u64> {
-    let mut buffer = vec![0u8; COPY_BUFFER_LEN];
-    let mut total = 0;
-    loop {
-        let read = match reader.read(&mut buffer) {
-            Ok(0) => return Ok(total),
-            Ok(read) => read,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(from_io_error(error).into()),
-        };
-        writer.write_all(&buffer[..read]).map_err(from_io_error)?;
-        total += read as u64;
     }
 }
 
