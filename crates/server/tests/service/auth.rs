@@ -82,16 +82,18 @@ async fn missing_and_malformed_credentials_refused() {
     server.stop().await;
 }
 
+// Stored times are whole seconds, so the timeouts and waits in these tests leave a
+// second or more of slack for a loaded machine.
 #[tokio::test]
 async fn idle_session_expires() {
     let server = TestServer::start(
-        "[sessions]\nidle_timeout_seconds = 2\nabsolute_lifetime_seconds = 3600\n",
+        "[sessions]\nidle_timeout_seconds = 4\nabsolute_lifetime_seconds = 3600\n",
     )
     .await;
     let token = server.token_for("acme.example", Role::Support).await;
     let (status, _) = server.call(Method::GET, "/v1/me", Some(&token), None).await;
     assert_eq!(status, StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    tokio::time::sleep(Duration::from_millis(5100)).await;
     let (status, _) = server.call(Method::GET, "/v1/me", Some(&token), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     server.stop().await;
@@ -100,11 +102,13 @@ async fn idle_session_expires() {
 #[tokio::test]
 async fn session_ends_at_absolute_lifetime_despite_activity() {
     let server =
-        TestServer::start("[sessions]\nidle_timeout_seconds = 3\nabsolute_lifetime_seconds = 3\n")
+        TestServer::start("[sessions]\nidle_timeout_seconds = 5\nabsolute_lifetime_seconds = 6\n")
             .await;
     let token = server.token_for("acme.example", Role::Support).await;
-    // Active every second, so only the absolute lifetime can end the session.
-    for _ in 0..2 {
+    // Active every second for four seconds; the last use at about 4 s keeps the idle
+    // limit (4 + 5 s) beyond the check at about 7 s, so only the absolute lifetime (6 s)
+    // can end the session there.
+    for _ in 0..5 {
         let (status, _) = server.call(Method::GET, "/v1/me", Some(&token), None).await;
         assert_eq!(status, StatusCode::OK);
         tokio::time::sleep(Duration::from_millis(1000)).await;
@@ -244,8 +248,24 @@ async fn totp_enrolment_then_required_at_sign_in() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
 
-    // Requiring admin TOTP now works for this admin, and locks out the other account's
-    // admins only if they belong here: Globex is unaffected.
+    // Requiring admin TOTP now works for this admin. A second admin without a factor
+    // can then no longer sign in, while Globex's admin is unaffected.
+    let support = server.credential("acme.example", Role::Support);
+    let support_id = server
+        .sign_in(&support.email, &support.password)
+        .await
+        .member
+        .id;
+    let path = format!("/v1/members/{support_id}");
+    let (status, _) = server
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&token),
+            Some(json!({ "role": "admin" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let (status, account) = server
         .call(
             Method::PATCH,
@@ -256,6 +276,12 @@ async fn totp_enrolment_then_required_at_sign_in() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(account["require_admin_totp"], true);
+    let body = json!({ "email": support.email, "password": support.password });
+    let (status, problem) = server
+        .call(Method::POST, "/v1/sessions", None, Some(body))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(problem["type"], "urn:sealpost:problem:totp-required");
     server.token_for("globex.example", Role::Admin).await;
     server.stop().await;
 }

@@ -128,7 +128,7 @@ async fn rotated_token_works_only_during_grace() {
             Method::POST,
             &path,
             Some(&session),
-            Some(json!({ "grace_period_seconds": 2 })),
+            Some(json!({ "grace_period_seconds": 4 })),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{rotated}");
@@ -138,7 +138,7 @@ async fn rotated_token_works_only_during_grace() {
         let (status, _) = server.call(Method::GET, "/v1/me", Some(token), None).await;
         assert_eq!(status, StatusCode::OK);
     }
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    tokio::time::sleep(Duration::from_millis(5100)).await;
     let (status, _) = server.call(Method::GET, "/v1/me", Some(old), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = server.call(Method::GET, "/v1/me", Some(new), None).await;
@@ -148,13 +148,13 @@ async fn rotated_token_works_only_during_grace() {
 
 #[tokio::test]
 async fn idle_token_disabled() {
-    let server = TestServer::start("[tokens]\nidle_disable_seconds = 2\n").await;
+    let server = TestServer::start("[tokens]\nidle_disable_seconds = 4\n").await;
     let session = server.token_for("acme.example", Role::Support).await;
     let created = create_token(&server, &session, &["tokens:own"]).await;
     let token = created["token"].as_str().unwrap();
     let (status, _) = server.call(Method::GET, "/v1/me", Some(token), None).await;
     assert_eq!(status, StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    tokio::time::sleep(Duration::from_millis(5100)).await;
     let (status, _) = server.call(Method::GET, "/v1/me", Some(token), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     server.stop().await;
