@@ -68,7 +68,7 @@ pub struct ListInfo {
     pub header_row: Option<u64>,
     /// Column headings as they appear, trimmed of a byte order mark but not of spaces.
     pub headers: Vec<String>,
-    /// Merged regions of the sheet read (XLSX and XLS; other formats report none).
+    /// Merged regions of the sheet read (XLSX, XLS and ODS; XLSB reports none).
     pub merged: Vec<MergedRegion>,
 }
 

@@ -387,21 +387,28 @@ fn spreadsheet_skips_empty_first_sheet() {
 
 #[test]
 fn spreadsheet_merged_cells_fill_down() {
-    let mut reader = open("merged-region.xlsx");
-    let merged = reader.info().merged.clone();
-    assert_eq!(merged.len(), 1);
-    assert_eq!((merged[0].first_row, merged[0].last_row), (2, 4));
-    assert_eq!((merged[0].first_column, merged[0].last_column), (2, 2));
-    let rows = texts(&mut reader);
-    assert_eq!(
-        rows,
-        vec![
+    for name in ["merged-region.xlsx", "merged-region.ods"] {
+        let mut reader = open(name);
+        let merged = reader.info().merged.clone();
+        assert_eq!(merged.len(), 1, "{name}");
+        assert_eq!((merged[0].first_row, merged[0].last_row), (2, 4), "{name}");
+        assert_eq!(
+            (merged[0].first_column, merged[0].last_column),
+            (2, 2),
+            "{name}"
+        );
+        let rows = texts(&mut reader);
+        let expected = vec![
             row(2, &["a@example.com", "North"]),
             row(3, &["b@example.com", "North"]),
             row(4, &["c@example.com", "North"]),
-        ]
-    );
+        ];
+        assert_eq!(rows, expected, "{name}");
+    }
+}
 
+#[test]
+fn calamine_merged_regions_fill_down() {
     let mut reader = open("calamine-merge_cells.xlsx");
     assert_eq!(reader.info().merged.len(), 3);
     let rows = texts(&mut reader);

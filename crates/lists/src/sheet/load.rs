@@ -16,7 +16,8 @@ pub(crate) enum Workbook {
     Xlsx(Box<Xlsx<Bytes>>),
     Xlsb(Box<Xlsb<Bytes>>),
     Xls(Box<Xls<Bytes>>),
-    Ods(Box<Ods<Bytes>>),
+    /// An ODS workbook with the merged regions read from its content, by sheet name.
+    Ods(Box<Ods<Bytes>>, Vec<(String, Dimensions)>),
 }
 
 impl std::fmt::Debug for Workbook {
@@ -54,7 +55,13 @@ impl Workbook {
 
     /// Opens a zip-based workbook that [`inspect_zip`](super::guard::inspect_zip) has
     /// checked.
-    pub(crate) fn open_zip(format: Format, bytes: Vec<u8>) -> Result<Self, ReadError> {
+    ///
+    /// `ods_merged` holds the merged regions of an ODS workbook, by sheet name.
+    pub(crate) fn open_zip(
+        format: Format,
+        bytes: Vec<u8>,
+        ods_merged: Vec<(String, Dimensions)>,
+    ) -> Result<Self, ReadError> {
         let cursor = Cursor::new(bytes);
         match format {
             Format::Xlsx => match Xlsx::new(cursor) {
@@ -68,7 +75,7 @@ impl Workbook {
                 Err(error) => Err(failed(format, error)),
             },
             Format::Ods => match Ods::new(cursor) {
-                Ok(book) => Ok(Workbook::Ods(Box::new(book))),
+                Ok(book) => Ok(Workbook::Ods(Box::new(book), ods_merged)),
                 Err(calamine::OdsError::Password) => Err(ReadError::PasswordProtected),
                 Err(error) => Err(failed(format, error)),
             },
@@ -81,7 +88,7 @@ impl Workbook {
             Workbook::Xlsx(_) => Format::Xlsx,
             Workbook::Xlsb(_) => Format::Xlsb,
             Workbook::Xls(_) => Format::Xls,
-            Workbook::Ods(_) => Format::Ods,
+            Workbook::Ods(..) => Format::Ods,
         }
     }
 
@@ -90,11 +97,13 @@ impl Workbook {
             Workbook::Xlsx(book) => book.sheet_names(),
             Workbook::Xlsb(book) => book.sheet_names(),
             Workbook::Xls(book) => book.sheet_names(),
-            Workbook::Ods(book) => book.sheet_names(),
+            Workbook::Ods(book, _) => book.sheet_names(),
         }
     }
 
     /// Loads the chosen sheet, or the first sheet with data when `choice` is `None`.
+    ///
+    /// NOTE: XLSB merged regions are not reported, because calamine does not read them.
     ///
     /// NOTE: zero-padded number formats such as `00000` are applied to XLSX cells only,
     /// because calamine does not expose cell formats for XLS, XLSB and ODS. There such a
@@ -181,11 +190,16 @@ impl Workbook {
                 push_range(&mut builder, &range)?;
                 merged = book.merge_cells_by_sheet_name(name).unwrap_or_default();
             }
-            Workbook::Ods(book) => {
+            Workbook::Ods(book, ods_merged) => {
                 let range = book
                     .worksheet_range(name)
                     .map_err(|error| failed(format, error))?;
                 push_range(&mut builder, &range)?;
+                merged = ods_merged
+                    .iter()
+                    .filter(|(sheet, _)| sheet == name)
+                    .map(|(_, region)| *region)
+                    .collect();
             }
         }
         for region in &merged {

@@ -5,6 +5,7 @@ mod guard;
 mod header;
 mod load;
 mod number_format;
+mod ods_scan;
 mod render;
 mod xls_guard;
 
@@ -164,14 +165,17 @@ fn load_guarded(
     bytes: Vec<u8>,
     options: &OpenOptions,
 ) -> Result<(Format, Vec<String>, LoadedSheet), ReadError> {
-    let format = match container {
-        Container::Ole => xls_guard::inspect_ole(&bytes, &options.limits)?,
-        Container::Zip | Container::Text => guard::inspect_zip(&bytes, &options.limits)?,
+    let (format, ods_merged) = match container {
+        Container::Ole => (xls_guard::inspect_ole(&bytes, &options.limits)?, Vec::new()),
+        Container::Zip | Container::Text => {
+            let inspection = guard::inspect_zip(&bytes, &options.limits)?;
+            (inspection.format, inspection.merged)
+        }
     };
     let load = move || {
         let mut workbook = match format {
             Format::Xls => Workbook::open_xls(bytes)?,
-            _ => Workbook::open_zip(format, bytes)?,
+            _ => Workbook::open_zip(format, bytes, ods_merged)?,
         };
         let sheets = workbook.sheet_names();
         let loaded = workbook.load(options.sheet.as_ref(), options.limits)?;
