@@ -15,7 +15,7 @@ pub enum ReadError {
     #[error("the file could not be read; check that it exists and that you may open it")]
     Io(#[source] std::io::Error),
 
-    /// The file has no content at all.
+    /// The file has no content, or a text file has only blank lines and empty fields.
     #[error("the file is empty; export the list again and choose a file that contains rows")]
     Empty,
 

@@ -64,7 +64,7 @@ pub struct ListInfo {
     pub sheet: Option<String>,
     /// Names of all sheets in workbook order; empty for text.
     pub sheets: Vec<String>,
-    /// 1-based row of the column headings; `None` when the list has no rows.
+    /// 1-based row of the column headings; `None` for a sheet with no data.
     pub header_row: Option<u64>,
     /// Column headings as they appear, trimmed of a byte order mark but not of spaces.
     pub headers: Vec<String>,

@@ -292,15 +292,24 @@ fn text_limits_table() {
 
 #[test]
 fn text_rejects_empty_and_binary() {
-    let cases: &[(&str, &[u8])] = &[
-        ("empty", b""),
-        ("png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
-        ("pdf", b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n"),
-        ("binary", b"\x00\x01\x02\x03\x04\x05garbage\x00"),
+    // (case, content, rejected as empty)
+    let cases: &[(&str, &[u8], bool)] = &[
+        ("empty", b"", true),
+        ("bom only", b"\xEF\xBB\xBF", true),
+        ("blank lines", b"\r\n\r\n\n", true),
+        ("empty fields", b" , ,\n,,\n", true),
+        ("png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", false),
+        ("pdf", b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n", false),
+        ("binary", b"\x00\x01\x02\x03\x04\x05garbage\x00", false),
     ];
-    for (name, bytes) in cases {
+    for (name, bytes, empty) in cases {
         let result = ListReader::from_bytes(bytes.to_vec(), &OpenOptions::default());
-        assert!(result.is_err(), "case {name}");
+        let error = result.err().unwrap_or_else(|| panic!("case {name} opened"));
+        assert_eq!(
+            matches!(error, ReadError::Empty),
+            *empty,
+            "case {name}: {error}"
+        );
     }
 }
 

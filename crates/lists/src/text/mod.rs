@@ -120,9 +120,8 @@ impl TextReader {
 
         let rows: Vec<RowShape> = shapes.iter().map(|(_, shape)| *shape).collect();
         let Some(picked) = pick_header(&rows) else {
-            // An empty or blank-only text has no header and no rows.
-            self.header.clear(0);
-            return Ok(());
+            // Only a byte order mark, blank lines or empty fields.
+            return Err(ReadError::Empty);
         };
 
         self.lookahead.drain(..shapes[picked].0);
@@ -174,9 +173,6 @@ impl TextReader {
     }
 
     pub(crate) fn read_record(&mut self, record: &mut Record) -> Result<bool, ReadError> {
-        if self.header.row() == 0 {
-            return Ok(false);
-        }
         let checkpoint = match self.lookahead.pop_front() {
             Some((ahead, checkpoint)) => {
                 *record = ahead;
@@ -216,7 +212,7 @@ impl TextReader {
     pub(crate) fn rows(&mut self, rows: Range<u64>) -> Result<Vec<Record>, ReadError> {
         let mut found = Vec::new();
         let header_row = self.header.row();
-        if header_row == 0 || rows.start >= rows.end {
+        if rows.start >= rows.end {
             return Ok(found);
         }
         // Before the first data row is indexed, read from the start of the text.
