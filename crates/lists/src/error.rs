@@ -6,8 +6,8 @@ use crate::Format;
 
 /// A list could not be opened or read.
 ///
-/// Messages say what is wrong with the file and what the user can do; they never quote
-/// cell contents, because lists hold personal data.
+/// Messages state what is wrong with the file and what the user can do. They never
+/// quote cell contents, because lists contain personal data.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReadError {

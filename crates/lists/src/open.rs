@@ -82,7 +82,7 @@ pub enum ProgressUnit {
     Rows,
 }
 
-/// How far [`ListReader::read_record`] has got.
+/// The progress of [`ListReader::read_record`] through the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Progress {
     /// Units done.
@@ -237,7 +237,7 @@ impl ListReader {
     /// Returns the data rows whose row numbers fall in `rows` (for example `2..102`),
     /// blank rows included, without disturbing [`read_record`](Self::read_record).
     ///
-    /// Text is read from the nearest indexed record at or before `rows.start`; rows past
+    /// Text is read from the nearest indexed record at or before `rows.start`. Rows past
     /// what has been read so far are reached by reading forward from the last checkpoint.
     /// The result holds every row of the range, so callers page in small ranges.
     pub fn rows(&mut self, rows: Range<u64>) -> Result<Vec<Record>, ReadError> {

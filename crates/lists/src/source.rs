@@ -1,4 +1,4 @@
-//! Where a list's bytes come from: a file on disk, streamed, or bytes in memory.
+//! The source of a list's bytes: a file on disk, streamed, or bytes in memory.
 
 use std::fs::File;
 use std::io::{self, Cursor, Read, Seek, SeekFrom};

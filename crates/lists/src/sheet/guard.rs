@@ -40,7 +40,7 @@ pub(crate) fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInspection
     Ok(ZipInspection { format, merged })
 }
 
-/// What [`inspect_zip`] found out about a workbook.
+/// The facts [`inspect_zip`] found out about a workbook.
 #[derive(Debug)]
 pub(crate) struct ZipInspection {
     pub(crate) format: Format,

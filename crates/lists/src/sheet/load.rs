@@ -56,7 +56,7 @@ impl Workbook {
     /// Opens a zip-based workbook that [`inspect_zip`](super::guard::inspect_zip) has
     /// checked.
     ///
-    /// `ods_merged` holds the merged regions of an ODS workbook, by sheet name.
+    /// `ods_merged` lists the merged regions of an ODS workbook, by sheet name.
     pub(crate) fn open_zip(
         format: Format,
         bytes: Vec<u8>,

@@ -49,7 +49,7 @@ pub(crate) fn scan_content(
                 if let Some(region) = merged_region(element, table.rows, row.columns)? {
                     merged.push((name.clone(), region));
                 }
-                // A cell with content (a start tag) or a value type holds a value.
+                // A cell with content (a start tag) or a value type has a value.
                 let has_value = matches!(event, Event::Start(_))
                     || attribute(element, "office:value-type").is_some();
                 row.add_cell(number(element, "table:number-columns-repeated")?, has_value);
