@@ -14,6 +14,7 @@ use crate::{Format, Limits, ReadError};
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
 const BOUND_SHEET: u16 = 0x0085;
+const EXTERN_SHEET: u16 = 0x0017;
 const DIMENSIONS: u16 = 0x0200;
 const MUL_RK: u16 = 0x00BD;
 const FORMULA: u16 = 0x0006;
@@ -86,6 +87,14 @@ fn check_sheets(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
     for (kind, data) in records(stream) {
         match kind {
             BOUND_SHEET => positions.extend(u32_at(data, 0)),
+            // calamine reads the 2-byte count of an ExternSheet record without a length
+            // check.
+            EXTERN_SHEET if data.len() < 2 => {
+                return Err(ReadError::Spreadsheet {
+                    format: Format::Xls,
+                    reason: "an external sheet record is too short".to_owned(),
+                });
+            }
             EOF => break,
             _ => {}
         }
@@ -299,6 +308,14 @@ mod tests {
         for (name, bytes, ok) in cases {
             assert_eq!(check_sheet(&bytes, &limits).is_ok(), ok, "case {name}");
         }
+    }
+
+    #[test]
+    fn short_extern_sheet_rejected() {
+        let mut globals = record(BOF, &[0; 16]);
+        globals.extend(record(EXTERN_SHEET, &[1]));
+        globals.extend(record(EOF, &[]));
+        assert!(check_sheets(&globals, &Limits::default()).is_err());
     }
 
     #[test]
