@@ -507,6 +507,21 @@ fn zip_bomb_over_decompressed_limit() {
 }
 
 #[test]
+fn zip_declared_sizes_over_default_limit() {
+    let error = open_error("zip-bomb-declared.xlsx", &OpenOptions::default());
+    let ReadError::LimitExceeded {
+        what, found, limit, ..
+    } = error
+    else {
+        panic!("{error}");
+    };
+    assert_eq!(what, Limit::DecompressedBytes);
+    // Five parts, each declaring 3 GiB.
+    assert_eq!(found, 5 * 3 * 1024 * 1024 * 1024);
+    assert_eq!(limit, Limits::default().max_decompressed_bytes);
+}
+
+#[test]
 fn spreadsheet_cells_over_limit() {
     let options = OpenOptions {
         limits: Limits {
