@@ -264,3 +264,22 @@ fn preview_rejects_bad_range() {
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn json_issue_list_is_capped() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("no-towns.csv");
+    let mut text = String::from("Name,Street,Town,Postcode\n");
+    for index in 0..10_050 {
+        text.push_str(&format!("Person {index},{index} High St,,LS1 1AA\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+
+    let output = sealpost(&["validate", "--format", "json", path_str(&path)]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    assert_eq!(report["rows"]["total"], 10_050);
+    assert_eq!(report["issues"].as_array().unwrap().len(), 10_000);
+    assert_eq!(report["issues_omitted"], 50);
+    assert_eq!(report["summary"]["missing_required"], 10_050);
+}

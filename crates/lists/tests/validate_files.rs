@@ -109,3 +109,32 @@ fn sample_csv_known_rows() {
         truncated.message
     );
 }
+
+#[test]
+fn spreadsheet_numbers_and_title_rows() {
+    use IssueCode::*;
+    use Severity::{Error as E, Warning as W};
+    let (report, mapping) = validate_file("numbers.xlsx");
+    assert_eq!(mapping.position(Field::Postcode), Some(4));
+    assert_eq!(mapping.field(6), None);
+    let expected = vec![
+        (4, PrecisionLost, E),
+        (4, LeadingZeroLost, E),
+        (5, InvalidPostcode, E),
+        (6, EmptyRow, W),
+        (7, EncodingSuspect, W),
+    ];
+    assert_eq!(row_codes(&report), expected);
+    assert_eq!(report.rows.total, 4);
+    assert_eq!(report.rows.invalid, 2);
+
+    assert_eq!(report.issues[0].column, Some(6));
+    let zip = &report.issues[1];
+    assert_eq!(zip.suggestion.as_deref(), Some("07102"));
+    assert!(
+        zip.message.contains("stored as a number"),
+        "{}",
+        zip.message
+    );
+    assert_eq!(report.issues[4].suggestion.as_deref(), Some("Hans Müller"));
+}

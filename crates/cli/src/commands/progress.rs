@@ -54,11 +54,14 @@ impl ListProgress {
             if let Ok(style) = ProgressStyle::with_template(template) {
                 self.bar.set_style(style);
             }
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
-            self.shown = true;
         }
         self.bar.set_length(progress.total);
         self.bar.set_position(progress.done);
+        if !self.shown {
+            // Attach the terminal only now, so the first frame already shows progress.
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.shown = true;
+        }
     }
 
     /// Removes the bar, if it was shown.
