@@ -42,14 +42,15 @@ impl GridBuilder {
         column: u32,
         render: impl FnOnce(&mut String) -> Option<CellKind>,
     ) -> Result<(), ReadError> {
-        let excel_row = self.check_position(row, column)?;
-
         let start = self.text.len();
         let Some(kind) = render(&mut self.text) else {
             self.text.truncate(start);
             return Ok(());
         };
         let len = self.text.len() - start;
+
+        // Empty cells are skipped first: formatting often reaches far past the data.
+        let excel_row = self.check_position(row, column)?;
 
         let limits = self.limits;
         if len > limits.max_field_bytes {
@@ -248,6 +249,13 @@ mod tests {
         builder.push(0, 1, text_cell("b")).unwrap();
         let error = builder.push(0, 2, text_cell("c")).unwrap_err();
         assert!(error.to_string().contains("over the limit of 2"), "{error}");
+    }
+
+    #[test]
+    fn grid_skips_empty_cell_past_limit() {
+        let mut builder = GridBuilder::new(Limits::default());
+        builder.push(1_048_575, 16_383, text_cell("")).unwrap();
+        assert_eq!(builder.finish().unwrap().rows(), 0);
     }
 
     #[test]
