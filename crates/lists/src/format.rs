@@ -83,29 +83,45 @@ pub(crate) fn sniff_container(head: &[u8]) -> Result<Container, ReadError> {
     Ok(Container::Text)
 }
 
-/// Decides which spreadsheet a zip archive contains from the names of its entries.
+/// Decides which spreadsheet a zip archive contains from the names of its entries and,
+/// for OpenDocument files, the media type in the `mimetype` entry.
 pub(crate) fn zip_format<R: Read + Seek>(
-    archive: &zip::ZipArchive<R>,
+    archive: &mut zip::ZipArchive<R>,
 ) -> Result<Format, ReadError> {
-    let mut names = archive.file_names();
-    let has = |name: &str| archive.index_for_name(name).is_some();
-    if has("xl/workbook.xml") {
+    let has = |archive: &zip::ZipArchive<R>, name: &str| archive.index_for_name(name).is_some();
+    if has(archive, "xl/workbook.xml") {
         return Ok(Format::Xlsx);
     }
-    if has("xl/workbook.bin") {
+    if has(archive, "xl/workbook.bin") {
         return Ok(Format::Xlsb);
     }
-    if has("content.xml") && (has("mimetype") || has("META-INF/manifest.xml")) {
-        return Ok(Format::Ods);
+    if has(archive, "content.xml") {
+        return match opendocument_type(archive).as_deref() {
+            None | Some(ODS_MEDIA_TYPE) => Ok(Format::Ods),
+            Some(_) => Err(ReadError::UnsupportedFormat {
+                found: "an OpenDocument file that is not a spreadsheet",
+            }),
+        };
     }
-    let found = if names.any(|name| name.is_ok_and(|name| name.starts_with("word/"))) {
+    let found = if has(archive, "word/document.xml") {
         "a Word document"
-    } else if has("ppt/presentation.xml") {
+    } else if has(archive, "ppt/presentation.xml") {
         "a PowerPoint presentation"
     } else {
         "a zip archive that holds no spreadsheet"
     };
     Err(ReadError::UnsupportedFormat { found })
+}
+
+const ODS_MEDIA_TYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
+
+/// Returns the media type an OpenDocument package names in its `mimetype` entry, read up
+/// to 100 bytes, or `None` when the entry is missing or unreadable.
+fn opendocument_type<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> Option<String> {
+    let entry = archive.by_name("mimetype").ok()?;
+    let mut media_type = String::new();
+    entry.take(100).read_to_string(&mut media_type).ok()?;
+    Some(media_type.trim().to_owned())
 }
 
 #[cfg(test)]

@@ -460,6 +460,10 @@ fn rejected_files_table() {
         ("document.pdf", "a PDF document"),
         ("random-bytes.csv", "binary data"),
         ("other-zip.xlsx", "a zip archive that holds no spreadsheet"),
+        (
+            "letter.odt",
+            "an OpenDocument file that is not a spreadsheet",
+        ),
         ("calamine-pass_protected.xlsx", "protected with a password"),
         ("billion-laughs.xlsx", "document type (DTD)"),
         ("zip-bomb-lying-sizes.xlsx", "could not be read"),

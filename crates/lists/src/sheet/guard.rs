@@ -27,7 +27,7 @@ pub(crate) fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInspection
         let max = limits.max_zip_entries as u64;
         return Err(ReadError::limit(Limit::ZipEntries, found, max, None));
     }
-    let format = zip_format(&archive)?;
+    let format = zip_format(&mut archive)?;
     check_declared_sizes(&mut archive, format, limits)?;
     check_inflated_parts(&mut archive, format, limits)?;
     let mut merged = Vec::new();
