@@ -14,7 +14,11 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn validate_file(name: &str) -> (ValidationReport, ColumnMapping) {
-    let mut reader = ListReader::open(&fixture(name), &OpenOptions::default()).unwrap();
+    validate_path(&fixture(name))
+}
+
+fn validate_path(path: &Path) -> (ValidationReport, ColumnMapping) {
+    let mut reader = ListReader::open(path, &OpenOptions::default()).unwrap();
     let mapping = ColumnMapping::automatic(&reader.info().headers);
     let mut validator = Validator::new(mapping.clone(), ValidateOptions::default());
     let mut report = ValidationReport::default();
@@ -137,4 +141,32 @@ fn spreadsheet_numbers_and_title_rows() {
         zip.message
     );
     assert_eq!(report.issues[4].suggestion.as_deref(), Some("Hans Müller"));
+}
+
+#[test]
+fn reader_fixtures_validate() {
+    let read_fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/read");
+
+    let (survey, mapping) = validate_path(&read_fixtures.join("uk-500-survey.csv"));
+    assert_eq!(
+        mapping.position(Field::Postcode),
+        Some(8),
+        "heading `postal`"
+    );
+    assert_eq!(mapping.position(Field::Phone), Some(9), "heading `phone1`");
+    assert_eq!(survey.rows.total, 500);
+    assert_eq!(survey.rows.invalid, 0, "{:?}", survey.issues.first());
+
+    let (ragged, _) = validate_path(&read_fixtures.join("ragged.csv"));
+    assert_eq!(ragged.count(IssueCode::RaggedRow), 2);
+
+    let (newlines, _) = validate_path(&read_fixtures.join("quoted-newlines.csv"));
+    assert_eq!(newlines.count(IssueCode::ControlCharacters), 2);
+
+    for name in ["title-block.xlsx", "title-block.ods", "title-block.xls"] {
+        let (report, _) = validate_path(&read_fixtures.join(name));
+        assert_eq!(report.rows.total, 2, "{name}");
+        assert_eq!(report.rows.invalid, 0, "{name}: {:?}", report.issues);
+        assert_eq!(report.count(IssueCode::EmptyRow), 1, "{name}");
+    }
 }

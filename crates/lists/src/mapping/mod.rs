@@ -352,6 +352,8 @@ mod tests {
             ("Mobile", Field::Phone),
             ("Telephone", Field::Phone),
             ("Customer ID", Field::RefId),
+            ("postal", Field::Postcode),
+            ("phone1", Field::Phone),
             ("  POST-CODE ", Field::Postcode),
         ];
         for (heading, field) in cases {

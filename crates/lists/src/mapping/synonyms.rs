@@ -41,7 +41,7 @@ pub(super) fn field_for_heading(normalised: &str) -> Option<Field> {
         "state" | "county" | "province" | "region" | "addressstate" | "provinceorstate"
         | "stateprovince" | "statecode" | "stateorprovince" | "countystate" => Field::State,
 
-        "postcode" | "postalcode" | "zip" | "zipcode" | "postalorzip" | "addresszip"
+        "postcode" | "postalcode" | "postal" | "zip" | "zipcode" | "postalorzip" | "addresszip"
         | "postcodezip" | "zippostcode" | "postzip" | "eircode" | "zippostalcode" => {
             Field::Postcode
         }
@@ -50,8 +50,8 @@ pub(super) fn field_for_heading(normalised: &str) -> Option<Field> {
 
         "email" | "emailaddress" | "mail" => Field::Email,
 
-        "phone" | "phonenumber" | "mobile" | "mobilenumber" | "telephone" | "telephonenumber"
-        | "tel" | "cell" | "cellphone" => Field::Phone,
+        "phone" | "phone1" | "phonenumber" | "mobile" | "mobilephone" | "mobilenumber"
+        | "telephone" | "telephonenumber" | "tel" | "cell" | "cellphone" => Field::Phone,
 
         "refid" | "ref" | "reference" | "customerid" | "customernumber" | "customerref" | "id"
         | "externalid" | "recordid" | "uniqueid" | "accountnumber" | "clientid" => Field::RefId,
