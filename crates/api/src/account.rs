@@ -115,7 +115,8 @@ pub struct AcceptInvitationRequest {
     pub token: String,
     /// The new member's display name.
     pub name: String,
-    /// The new member's password, at least 12 characters.
+    /// The new member's password, at least 12 characters and at most 1024 bytes.
+    #[schema(min_length = 12)]
     pub password: String,
 }
 

@@ -14,10 +14,12 @@ pub struct ApiTokenRequest {
     /// A label to recognise the token by, such as `nightly export`.
     pub name: String,
     /// The scopes; each must be a permission of the member's role.
+    #[schema(min_items = 1)]
     pub permissions: Vec<Permission>,
     /// Days until the token expires; without it the token expires only through
     /// revocation or the idle limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<u32>,
 }
 
@@ -28,6 +30,7 @@ pub struct RotateTokenRequest {
     /// Seconds during which the old token keeps working; at most 7 days. Without it the
     /// service's configured grace period applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(maximum = 604_800)]
     pub grace_period_seconds: Option<u32>,
 }
 

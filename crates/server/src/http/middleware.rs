@@ -78,8 +78,16 @@ pub async fn render_problems(
         .get::<RequestContext>()
         .map(|context| context.request_id.clone())
         .unwrap_or_default();
+    let http1 = request.version() <= axum::http::Version::HTTP_11;
     let mut response = next.run(request).await;
     let status = response.status();
+    // A 413 may leave the body unread, so HTTP/1.1 cannot reuse the connection; saying
+    // so stops the client from sending its next request into a closing connection.
+    if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE && http1 {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     if status.is_client_error() || status.is_server_error() {
         let parts = response.extensions_mut().remove::<ProblemParts>();
         let (kind, detail) = match parts {
@@ -170,4 +178,38 @@ pub async fn limit_by_address(
         return ApiError::limited(limited).into_response();
     }
     next.run(request).await
+}
+
+/// Reads the whole request body (at most `limits.max_body_bytes`) before any handler
+/// runs. A handler that rejects a request early, for example for a missing credential,
+/// would otherwise leave the body unread, and HTTP/1.1 then closes the connection under
+/// a client that may already be sending its next request on it.
+pub async fn buffer_body(
+    State(state): State<SharedState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = state.config.limits.max_body_bytes;
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Err(error) => {
+            let too_large =
+                std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source())
+                    .any(|e| e.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                ApiError::new(
+                    ProblemType::PayloadTooLarge,
+                    "the request body is larger than the service accepts",
+                )
+                .into_response()
+            } else {
+                tracing::debug!(error = %error, "reading the request body failed");
+                ApiError::invalid("the request body could not be read").into_response()
+            }
+        }
+    }
 }

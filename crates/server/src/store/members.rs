@@ -182,6 +182,8 @@ pub async fn deactivate(db: &Db, account_id: Uuid, id: Uuid) -> Result<(), sqlx:
 }
 
 /// Stores a TOTP secret that waits for its first code.
+// NOTE: TOTP secrets are stored unencrypted; wrapping them with a key-encryption key
+// needs the key provider that account upload keys will use.
 pub async fn set_totp_pending(db: &Db, id: Uuid, secret: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE members SET totp_pending_secret = $1 WHERE id = $2")
         .bind(secret)
