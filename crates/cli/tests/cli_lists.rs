@@ -60,6 +60,13 @@ fn validate_clean_list_exits_zero() {
     assert_eq!(report["columns"][1]["field"], "last_name");
     assert_eq!(report["columns"][1]["index"], 1);
 
+    // The progress bar stays hidden when standard error is not a terminal.
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
     let text = sealpost(&["validate", path_str(&path)]);
     assert_eq!(text.status.code(), Some(0));
     let stdout = String::from_utf8(text.stdout).unwrap();

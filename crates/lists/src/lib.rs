@@ -31,7 +31,7 @@ pub mod validate;
 
 pub use fields::{Field, UnknownField};
 pub use mapping::{Column, ColumnMapping, ExplicitMapping, MappingError, TemplateStore};
-pub use report::{DEFAULT_ISSUE_LIMIT, RowCounts, ValidationReport};
+pub use report::{DEFAULT_ISSUE_LIMIT, RowCounts, ValidationReport, validate_list};
 pub use validate::{
     Country, Issue, IssueCode, RULES, RowStatus, Rule, Severity, ValidateOptions, Validator,
 };

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::validate::{Issue, IssueCode, RowStatus};
+use crate::validate::{Issue, IssueCode, RowStatus, ValidateOptions, Validator};
+use crate::{ColumnMapping, ListReader, ReadError, Record};
 
 /// Issues kept by default before only counting the rest.
 pub const DEFAULT_ISSUE_LIMIT: usize = 10_000;
@@ -84,6 +85,27 @@ impl ValidationReport {
     pub fn count(&self, code: IssueCode) -> u64 {
         self.summary.get(&code).copied().unwrap_or_default()
     }
+}
+
+/// Validates every remaining row of `reader` with the columns mapped as `mapping`, and
+/// returns the report, keeping at most `issue_limit` issues.
+///
+/// Fails only when the file cannot be read further; problems in rows become issues.
+pub fn validate_list(
+    reader: &mut ListReader,
+    mapping: ColumnMapping,
+    options: ValidateOptions,
+    issue_limit: usize,
+) -> Result<ValidationReport, ReadError> {
+    let mut validator = Validator::new(mapping, options);
+    let mut report = ValidationReport::new(issue_limit);
+    let mut record = Record::new();
+    let mut issues = Vec::new();
+    while reader.read_record(&mut record)? {
+        let status = validator.validate(&record, &mut issues);
+        report.add_row(status, &mut issues);
+    }
+    Ok(report)
 }
 
 #[cfg(test)]

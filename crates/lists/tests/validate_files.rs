@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use sealpost_lists::{
-    ColumnMapping, Field, IssueCode, ListReader, OpenOptions, Record, Severity, ValidateOptions,
-    ValidationReport, Validator,
+    ColumnMapping, DEFAULT_ISSUE_LIMIT, Field, IssueCode, ListReader, OpenOptions, Severity,
+    ValidateOptions, ValidationReport, validate_list,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -20,14 +20,8 @@ fn validate_file(name: &str) -> (ValidationReport, ColumnMapping) {
 fn validate_path(path: &Path) -> (ValidationReport, ColumnMapping) {
     let mut reader = ListReader::open(path, &OpenOptions::default()).unwrap();
     let mapping = ColumnMapping::automatic(&reader.info().headers);
-    let mut validator = Validator::new(mapping.clone(), ValidateOptions::default());
-    let mut report = ValidationReport::default();
-    let mut record = Record::new();
-    let mut issues = Vec::new();
-    while reader.read_record(&mut record).unwrap() {
-        let status = validator.validate(&record, &mut issues);
-        report.add_row(status, &mut issues);
-    }
+    let options = ValidateOptions::default();
+    let report = validate_list(&mut reader, mapping.clone(), options, DEFAULT_ISSUE_LIMIT).unwrap();
     (report, mapping)
 }
 
