@@ -281,10 +281,14 @@ fn xlsb_cells_render_as_displayed() {
 
 #[test]
 fn spreadsheet_zero_padded_formats() {
-    let rows = read_all(&mut open("numeric-zip.xlsx"));
-    assert_eq!(rows[0].1[9], "02101");
-    assert_eq!(rows[0].1[10], "02101-1234");
-    assert_eq!(rows[0].2[9], CellKind::Number);
+    for name in ["numeric-zip.xlsx", "numeric-zip.xls"] {
+        let rows = read_all(&mut open(name));
+        assert_eq!(rows[0].1[9], "02101", "{name}");
+        assert_eq!(rows[0].1[10], "02101-1234", "{name}");
+        assert_eq!(rows[0].2[9], CellKind::Number, "{name}");
+        // Other numbers keep the General format.
+        assert_eq!(rows[0].1[1], "2101", "{name}");
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@ use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, XlsbError, Xls
 use super::grid::{Grid, GridBuilder};
 use super::number_format::DigitFormat;
 use super::render::render;
+use super::xls_formats::XlsDigitFormats;
 use crate::{CellKind, Format, Limits, ReadError, SheetChoice};
 
 type Bytes = Cursor<Vec<u8>>;
@@ -15,7 +16,8 @@ type Bytes = Cursor<Vec<u8>>;
 pub(crate) enum Workbook {
     Xlsx(Box<Xlsx<Bytes>>),
     Xlsb(Box<Xlsb<Bytes>>),
-    Xls(Box<Xls<Bytes>>),
+    /// An XLS workbook with the digit formats of its numeric cells.
+    Xls(Box<Xls<Bytes>>, XlsDigitFormats),
     /// An ODS workbook with the merged regions read from its content, by sheet name.
     Ods(Box<Ods<Bytes>>, Vec<(String, Dimensions)>),
 }
@@ -45,9 +47,9 @@ fn failed(format: Format, error: impl std::fmt::Display) -> ReadError {
 impl Workbook {
     /// Opens an XLS workbook that [`inspect_ole`](super::xls_guard::inspect_ole) has
     /// checked.
-    pub(crate) fn open_xls(bytes: Vec<u8>) -> Result<Self, ReadError> {
+    pub(crate) fn open_xls(bytes: Vec<u8>, formats: XlsDigitFormats) -> Result<Self, ReadError> {
         match Xls::new(Cursor::new(bytes)) {
-            Ok(workbook) => Ok(Workbook::Xls(Box::new(workbook))),
+            Ok(workbook) => Ok(Workbook::Xls(Box::new(workbook), formats)),
             Err(calamine::XlsError::Password) => Err(ReadError::PasswordProtected),
             Err(error) => Err(failed(Format::Xls, error)),
         }
@@ -87,7 +89,7 @@ impl Workbook {
         match self {
             Workbook::Xlsx(_) => Format::Xlsx,
             Workbook::Xlsb(_) => Format::Xlsb,
-            Workbook::Xls(_) => Format::Xls,
+            Workbook::Xls(..) => Format::Xls,
             Workbook::Ods(..) => Format::Ods,
         }
     }
@@ -96,7 +98,7 @@ impl Workbook {
         match self {
             Workbook::Xlsx(book) => book.sheet_names(),
             Workbook::Xlsb(book) => book.sheet_names(),
-            Workbook::Xls(book) => book.sheet_names(),
+            Workbook::Xls(book, _) => book.sheet_names(),
             Workbook::Ods(book, _) => book.sheet_names(),
         }
     }
@@ -105,8 +107,8 @@ impl Workbook {
     ///
     /// NOTE: XLSB merged regions are not reported, because calamine does not read them.
     ///
-    /// NOTE: zero-padded number formats such as `00000` are applied to XLSX cells only,
-    /// because calamine does not expose cell formats for XLS, XLSB and ODS. There such a
+    /// NOTE: zero-padded number formats such as `00000` are applied to XLSX and XLS cells
+    /// only, because calamine does not expose cell formats for XLSB and ODS. There such a
     /// ZIP shows without its leading zeros (and has kind `Number`).
     pub(crate) fn load(
         &mut self,
@@ -181,13 +183,19 @@ impl Workbook {
                     push(&mut builder, cell.get_position(), cell.get_value())?;
                 }
             }
-            Workbook::Xls(book) => {
+            Workbook::Xls(book, formats) => {
                 // calamine has parsed every XLS sheet when the workbook opened, after
                 // `inspect_ole` checked the cell extents against the limits.
                 let range = book
                     .worksheet_range(name)
                     .map_err(|error| failed(format, error))?;
-                push_range(&mut builder, &range)?;
+                let sheet = book
+                    .sheet_names()
+                    .iter()
+                    .position(|candidate| candidate == name);
+                push_range_formatted(&mut builder, &range, |row, column| {
+                    formats.get(sheet?, row, column)
+                })?;
                 merged = book.merge_cells_by_sheet_name(name).unwrap_or_default();
             }
             Workbook::Ods(book, ods_merged) => {
@@ -246,10 +254,21 @@ fn push_formatted(
 }
 
 fn push_range(builder: &mut GridBuilder, range: &calamine::Range<Data>) -> Result<(), ReadError> {
+    push_range_formatted(builder, range, |_, _| None)
+}
+
+/// Adds the used cells of a loaded range, with the digit format `digits` gives for each
+/// 0-based position.
+fn push_range_formatted<'a>(
+    builder: &mut GridBuilder,
+    range: &calamine::Range<Data>,
+    digits: impl Fn(u32, u32) -> Option<&'a DigitFormat>,
+) -> Result<(), ReadError> {
     let (top, left) = range.start().unwrap_or((0, 0));
     for (row, column, value) in range.used_cells() {
         let value = data_ref(value);
-        push(builder, (top + row as u32, left + column as u32), &value)?;
+        let position = (top + row as u32, left + column as u32);
+        push_formatted(builder, position, &value, digits(position.0, position.1))?;
     }
     Ok(())
 }

@@ -7,12 +7,14 @@ mod load;
 mod number_format;
 mod ods_scan;
 mod render;
+mod xls_formats;
 mod xls_guard;
 
 use std::ops::Range;
 
 use self::grid::Grid;
 use self::load::{LoadedSheet, Workbook};
+use self::xls_formats::XlsDigitFormats;
 use crate::format::Container;
 use crate::{CellKind, Format, ListInfo, MergedRegion, OpenOptions, ReadError, Record};
 
@@ -165,16 +167,23 @@ fn load_guarded(
     bytes: Vec<u8>,
     options: &OpenOptions,
 ) -> Result<(Format, Vec<String>, LoadedSheet), ReadError> {
-    let (format, ods_merged) = match container {
-        Container::Ole => (xls_guard::inspect_ole(&bytes, &options.limits)?, Vec::new()),
+    let (format, ods_merged, xls_formats) = match container {
+        Container::Ole => {
+            let formats = xls_guard::inspect_ole(&bytes, &options.limits)?;
+            (Format::Xls, Vec::new(), formats)
+        }
         Container::Zip | Container::Text => {
             let inspection = guard::inspect_zip(&bytes, &options.limits)?;
-            (inspection.format, inspection.merged)
+            (
+                inspection.format,
+                inspection.merged,
+                XlsDigitFormats::default(),
+            )
         }
     };
     let load = move || {
         let mut workbook = match format {
-            Format::Xls => Workbook::open_xls(bytes)?,
+            Format::Xls => Workbook::open_xls(bytes, xls_formats)?,
             _ => Workbook::open_zip(format, bytes, ods_merged)?,
         };
         let sheets = workbook.sheet_names();

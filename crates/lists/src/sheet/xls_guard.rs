@@ -8,22 +8,23 @@
 
 use std::io::{Cursor, Read};
 
+use super::xls_formats::{XlsDigitFormats, read_digit_formats};
 use crate::error::Limit;
 use crate::{Format, Limits, ReadError};
 
-const BOF: u16 = 0x0809;
-const EOF: u16 = 0x000A;
-const BOUND_SHEET: u16 = 0x0085;
+pub(super) const BOF: u16 = 0x0809;
+pub(super) const EOF: u16 = 0x000A;
+pub(super) const BOUND_SHEET: u16 = 0x0085;
 const EXTERN_SHEET: u16 = 0x0017;
 const DIMENSIONS: u16 = 0x0200;
-const MUL_RK: u16 = 0x00BD;
+pub(super) const MUL_RK: u16 = 0x00BD;
 const FORMULA: u16 = 0x0006;
 /// Records that calamine turns into one cell at (row, column) read from their first
 /// four bytes: Number, Label, RString, BoolErr, RK and LabelSst.
 const SINGLE_CELLS: [u16; 6] = [0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD];
 
-/// Checks an OLE2 file and returns its workbook stream's format (always XLS).
-pub(crate) fn inspect_ole(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
+/// Checks an OLE2 file and returns the digit formats of its numeric cells.
+pub(crate) fn inspect_ole(bytes: &[u8], limits: &Limits) -> Result<XlsDigitFormats, ReadError> {
     let invalid = |reason: &str| ReadError::Spreadsheet {
         format: Format::Xls,
         reason: reason.to_owned(),
@@ -53,12 +54,12 @@ pub(crate) fn inspect_ole(bytes: &[u8], limits: &Limits) -> Result<Format, ReadE
         return Err(ReadError::limit(Limit::DecompressedBytes, found, max, None));
     }
     check_sheets(&stream, limits)?;
-    Ok(Format::Xls)
+    Ok(read_digit_formats(&stream))
 }
 
 /// Iterates over (type, data) of the BIFF records from the start of `stream`, stopping
 /// at the first record that runs past the end.
-fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+pub(super) fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     let mut rest = stream;
     std::iter::from_fn(move || {
         let header = rest.get(..4)?;
@@ -70,12 +71,12 @@ fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     })
 }
 
-fn u16_at(data: &[u8], at: usize) -> Option<u32> {
+pub(super) fn u16_at(data: &[u8], at: usize) -> Option<u32> {
     data.get(at..at + 2)
         .map(|bytes| u32::from(u16::from_le_bytes([bytes[0], bytes[1]])))
 }
 
-fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+pub(super) fn u32_at(data: &[u8], at: usize) -> Option<u32> {
     data.get(at..at + 4)
         .map(|bytes| u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
 }
