@@ -17,10 +17,14 @@ pub(crate) struct CellScan {
 /// Scans a cell once for the byte classes the other checks need.
 pub(crate) fn scan(cell: &str) -> CellScan {
     let bytes = cell.as_bytes();
-    // Two simple passes without early exits, which compile to wide loads. The common
-    // cell (printable text) never reaches the byte-by-byte loop below.
-    let lowest = bytes.iter().copied().min().unwrap_or(b' ');
-    let non_ascii = !cell.is_ascii();
+    // One pass without early exits for the lowest and highest byte, which compiles to
+    // wide loads. The common cell (printable text) never reaches the loop below.
+    let (lowest, highest) = bytes
+        .iter()
+        .fold((u8::MAX, 0u8), |(lowest, highest), &byte| {
+            (lowest.min(byte), highest.max(byte))
+        });
+    let non_ascii = highest >= 0x80;
     if lowest >= 0x20 {
         return CellScan {
             non_ascii,

@@ -217,7 +217,9 @@ pub(crate) fn check_postcode(country: Country, text: &str) -> PostcodeCheck {
     };
     let compact = strip_country_prefix(country, compact.as_bytes(), format);
     match (format.matcher)(compact) {
-        Some(canonical) if canonical.as_str() == text => PostcodeCheck::Valid(canonical),
+        Some(canonical) if canonical.as_bytes() == text.as_bytes() => {
+            PostcodeCheck::Valid(canonical)
+        }
         Some(canonical) => PostcodeCheck::NotCanonical(canonical),
         None if country == Country::GB => PostcodeCheck::Invalid(letter_o_for_zero(compact)),
         None => PostcodeCheck::Invalid(None),
