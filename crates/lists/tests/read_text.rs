@@ -223,6 +223,36 @@ fn text_header_row_override() {
 }
 
 #[test]
+fn text_excel_separator_line() {
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "sep=|\r\nname|zip\r\nAda|1\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let cases: Vec<(&str, Vec<u8>, char)> = vec![
+        ("utf-8", b"sep=;\r\nname;zip\r\nAda;1\r\n".to_vec(), ';'),
+        ("bom", b"\xEF\xBB\xBFsep=,\nname,zip\nAda,1\n".to_vec(), ','),
+        ("utf-16", utf16, '|'),
+    ];
+    for (name, bytes, delimiter) in cases {
+        let mut reader = ListReader::from_bytes(bytes, &OpenOptions::default()).unwrap();
+        assert_eq!(reader.info().delimiter, Some(delimiter), "case {name}");
+        // Excel hides the line, so the headings are row 1.
+        assert_eq!(reader.info().header_row, Some(1), "case {name}");
+        assert_eq!(reader.info().headers, ["name", "zip"], "case {name}");
+        assert_eq!(
+            read_all(&mut reader),
+            vec![(2, cells(&["Ada", "1"]))],
+            "case {name}"
+        );
+        assert_eq!(reader.rows(2..3).unwrap().len(), 1, "case {name}");
+    }
+}
+
+#[test]
 fn text_delimiter_override() {
     let options = OpenOptions {
         delimiter: Some(b';'),

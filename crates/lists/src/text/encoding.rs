@@ -23,8 +23,9 @@ pub(crate) enum Decoding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TextEncoding {
     pub(crate) encoding: &'static Encoding,
-    /// Length of the byte order mark to skip, 0 when there is none.
-    pub(crate) bom_len: usize,
+    /// Bytes to skip at the start of the file: the byte order mark, if any, and an Excel
+    /// `sep=` line once one is found.
+    pub(crate) skip_len: usize,
 }
 
 impl TextEncoding {
@@ -56,19 +57,19 @@ pub(crate) fn detect_encoding(
             }
         })?;
         // A byte order mark that matches the requested encoding is never content.
-        let bom_len = match bom {
+        let skip_len = match bom {
             Some((found, len)) if found == encoding => len,
             _ => 0,
         };
-        return Ok(TextEncoding { encoding, bom_len });
+        return Ok(TextEncoding { encoding, skip_len });
     }
-    if let Some((encoding, bom_len)) = bom {
-        return Ok(TextEncoding { encoding, bom_len });
+    if let Some((encoding, skip_len)) = bom {
+        return Ok(TextEncoding { encoding, skip_len });
     }
     if let Some(encoding) = utf16_without_bom(sample) {
         return Ok(TextEncoding {
             encoding,
-            bom_len: 0,
+            skip_len: 0,
         });
     }
     reject_binary(sample)?;
@@ -80,7 +81,7 @@ pub(crate) fn detect_encoding(
     };
     Ok(TextEncoding {
         encoding,
-        bom_len: 0,
+        skip_len: 0,
     })
 }
 
@@ -163,10 +164,10 @@ mod tests {
                 0,
             ),
         ];
-        for (sample, truncated, label, name, bom_len) in cases {
+        for (sample, truncated, label, name, skip_len) in cases {
             let got = detect_encoding(sample, *truncated, *label).unwrap();
             assert_eq!(got.encoding.name(), *name, "sample {sample:?}");
-            assert_eq!(got.bom_len, *bom_len, "sample {sample:?}");
+            assert_eq!(got.skip_len, *skip_len, "sample {sample:?}");
         }
     }
 
@@ -193,11 +194,11 @@ mod tests {
     fn decoding_for_each_encoding() {
         let utf16 = TextEncoding {
             encoding: UTF_16LE,
-            bom_len: 2,
+            skip_len: 2,
         };
         let latin = TextEncoding {
             encoding: WINDOWS_1252,
-            bom_len: 0,
+            skip_len: 0,
         };
         assert_eq!(utf16.decoding(), Decoding::Transcode(UTF_16LE));
         assert_eq!(latin.decoding(), Decoding::SingleByte(WINDOWS_1252));

@@ -11,6 +11,8 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use encoding_rs::{UTF_16BE, UTF_16LE};
+
 use self::cursor::RecordCursor;
 use self::encoding::{Decoding, TextEncoding, detect_encoding};
 use crate::header::{RowShape, SEARCH_ROWS, pick_header};
@@ -51,13 +53,21 @@ impl TextReader {
         let total = source.len().map_err(ReadError::Io)?;
         let head = source.head(SAMPLE_BYTES).map_err(ReadError::Io)?;
         let truncated = (head.len() as u64) < total;
-        let encoding = detect_encoding(&head, truncated, options.encoding.as_deref())?;
-        let delimiter = match options.delimiter {
-            Some(byte) => check_delimiter(byte)?,
-            None => {
-                let sample = decoded_sample(&head[encoding.bom_len..], encoding.decoding());
-                sniff::sniff_delimiter(&sample, truncated)
-            }
+        let mut encoding = detect_encoding(&head, truncated, options.encoding.as_deref())?;
+        let mut sample = decoded_sample(&head[encoding.skip_len..], encoding.decoding());
+        let hint = sniff::separator_line(&sample);
+        if let Some((_, line_len)) = hint {
+            // The line is ASCII, so it takes two bytes a character in UTF-16 and one in
+            // every other supported encoding.
+            let utf16 = [UTF_16LE, UTF_16BE].contains(&encoding.encoding);
+            let unit = if utf16 { 2 } else { 1 };
+            encoding.skip_len += line_len * unit;
+            sample.drain(..line_len);
+        }
+        let delimiter = match (options.delimiter, hint) {
+            (Some(byte), _) => check_delimiter(byte)?,
+            (None, Some((byte, _))) => byte,
+            (None, None) => sniff::sniff_delimiter(&sample, truncated),
         };
 
         let consumed = Arc::new(AtomicU64::new(0));
@@ -200,7 +210,7 @@ impl TextReader {
             // The parser's position is exact for text parsed as raw bytes, while the shared
             // counter runs ahead by the parser's buffer.
             Decoding::Utf8 | Decoding::SingleByte(_) => {
-                self.encoding.bom_len as u64 + self.cursor.offset()
+                self.encoding.skip_len as u64 + self.cursor.offset()
             }
             Decoding::Transcode(_) => self.consumed.load(Ordering::Relaxed),
         };
@@ -275,11 +285,11 @@ fn open_stream(
     offset: u64,
     counter: Option<&Arc<AtomicU64>>,
 ) -> Result<Box<dyn Read + Send>, ReadError> {
-    let bom_len = encoding.bom_len as u64;
+    let skip_len = encoding.skip_len as u64;
     let decoding = encoding.decoding();
     let seek_to = match decoding {
-        Decoding::Utf8 | Decoding::SingleByte(_) => bom_len + offset,
-        Decoding::Transcode(_) => bom_len,
+        Decoding::Utf8 | Decoding::SingleByte(_) => skip_len + offset,
+        Decoding::Transcode(_) => skip_len,
     };
     let mut stream = source.open_at(seek_to).map_err(ReadError::Io)?;
     if let Some(count) = counter {

@@ -3,6 +3,29 @@
 /// The delimiters a list may use, in order of preference when they tie.
 pub(crate) const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 
+/// Returns the delimiter and the length in bytes (line end included) of an Excel
+/// `sep=;` line at the start of the sample. Excel writes such a line to name the
+/// delimiter, and hides it when it opens the file.
+pub(crate) fn separator_line(sample: &[u8]) -> Option<(u8, usize)> {
+    let prefix = sample.get(..4)?;
+    if !prefix.eq_ignore_ascii_case(b"sep=") {
+        return None;
+    }
+    let delimiter = *sample.get(4)?;
+    if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\r' | b'\n') {
+        return None;
+    }
+    let line_end = match sample.get(5..7) {
+        Some(b"\r\n") => 2,
+        _ => match sample.get(5) {
+            Some(b'\r' | b'\n') => 1,
+            None => 0,
+            Some(_) => return None,
+        },
+    };
+    Some((delimiter, 5 + line_end))
+}
+
 /// Records of the sample to look at; enough to see a pattern, few enough to be quick.
 const SAMPLE_RECORDS: usize = 200;
 
@@ -101,6 +124,25 @@ mod tests {
         for (sample, expected) in cases {
             let got = sniff_delimiter(sample.as_bytes(), false);
             assert_eq!(got as char, *expected as char, "sample {sample:?}");
+        }
+    }
+
+    #[test]
+    fn separator_line_table() {
+        // (sample, expected delimiter and line length)
+        type Case = (&'static [u8], Option<(u8, usize)>);
+        let cases: &[Case] = &[
+            (b"sep=;\r\nname;zip\r\n", Some((b';', 7))),
+            (b"sep=,\nname,zip\n", Some((b',', 6))),
+            (b"SEP=|\rname|zip", Some((b'|', 6))),
+            (b"sep=\t", Some((b'\t', 5))),
+            (b"sep=;x\n", None),
+            (b"sep=\"\n", None),
+            (b"separator,zip\n", None),
+            (b"sep", None),
+        ];
+        for (sample, expected) in cases {
+            assert_eq!(separator_line(sample), *expected, "sample {sample:?}");
         }
     }
 
