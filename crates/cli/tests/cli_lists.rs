@@ -290,3 +290,29 @@ fn json_issue_list_is_capped() {
     assert_eq!(report["issues_omitted"], 50);
     assert_eq!(report["summary"]["missing_required"], 10_050);
 }
+
+#[test]
+fn sheet_by_name_or_position() {
+    let workbook = fixture("sample-500.xlsx");
+    for sheet in ["Recipients", "0"] {
+        let output = sealpost(&[
+            "preview",
+            "--format",
+            "json",
+            "--rows",
+            "2..3",
+            "--sheet",
+            sheet,
+            path_str(&workbook),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{sheet}");
+        assert_eq!(json(&output)["rows"][0]["row"], 2, "{sheet}");
+    }
+    for sheet in ["Nope", "1"] {
+        let output = sealpost(&["validate", "--sheet", sheet, path_str(&workbook)]);
+        assert_eq!(output.status.code(), Some(2), "{sheet}");
+        assert!(output.stdout.is_empty(), "{sheet}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("Recipients"), "{stderr}");
+    }
+}

@@ -16,8 +16,8 @@ pub(crate) struct ListArgs {
     #[arg(value_name = "FILE")]
     pub(crate) file: PathBuf,
 
-    /// Sheet to read from a workbook: its name, or its 1-based position (default: the
-    /// first sheet with data).
+    /// Sheet to read from a workbook: its name, or its position counting from 0
+    /// (default: the first sheet with data).
     #[arg(long, value_name = "NAME|INDEX")]
     pub(crate) sheet: Option<String>,
 
@@ -74,8 +74,8 @@ impl ListArgs {
             .map(|sheet| match sheet.parse::<usize>() {
                 // NOTE: a sheet whose name is a number is read as a position; no syntax
                 // selects it by name yet.
-                Ok(position) if position >= 1 => SheetChoice::Index(position - 1),
-                _ => SheetChoice::Name(sheet.clone()),
+                Ok(position) => SheetChoice::Index(position),
+                Err(_) => SheetChoice::Name(sheet.clone()),
             });
         OpenOptions {
             sheet,
