@@ -26,13 +26,13 @@ pub(crate) struct ListArgs {
     #[arg(long, value_name = "LABEL")]
     pub(crate) encoding: Option<String>,
 
-    /// Field delimiter of a CSV file: one ASCII character, or `tab` (default: detected
-    /// among , ; tab and |).
+    /// Field delimiter of a CSV file: one ASCII punctuation character, or `tab`
+    /// (default: detected among , ; tab and |).
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub(crate) delimiter: Option<u8>,
 
-    /// 1-based row that holds the column headings (default: detected, even below a title
-    /// block).
+    /// 1-based row that contains the column headings (default: detected, even below a
+    /// title block).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) header_row: Option<u64>,
 
