@@ -26,6 +26,9 @@
 //!
 //! To resume an interrupted upload, save [`UploadSecrets`] when it starts and later call
 //! [`ResumableSealer::from_offset`] with the offset the service acknowledged.
+//!
+//! The `tokio` feature adds `AsyncOpener` and `AsyncResumableSealer`, which implement
+//! tokio's `AsyncRead` with the same checks; it pulls in tokio's I/O traits only.
 
 mod error;
 mod format;
