@@ -80,3 +80,92 @@ proptest! {
         }
     }
 }
+
+/// One line of a generated list: a record of fields, or a blank line.
+#[derive(Debug, Clone)]
+enum Line {
+    Record(Vec<String>),
+    Blank,
+}
+
+/// Generates up to 3000 lines, two fields wide, some blank, with a line-ending style.
+fn lines() -> impl Strategy<Value = (Vec<Line>, &'static str)> {
+    let line = prop_oneof![
+        8 => prop::collection::vec(field(), 2).prop_map(Line::Record),
+        1 => Just(Line::Blank),
+    ];
+    (
+        prop::collection::vec(line, 0..3000),
+        prop::sample::select(vec!["\n", "\r\n", "\r"]),
+    )
+}
+
+/// Writes the lines after a header, quoting every field so that a field that is one
+/// empty string is not mistaken for a blank line.
+fn write_lines(lines: &[Line], ending: &str) -> Vec<u8> {
+    let mut text = format!("first,second{ending}");
+    for line in lines {
+        if let Line::Record(fields) = line {
+            let quoted: Vec<String> = fields
+                .iter()
+                .map(|field| format!("\"{}\"", field.replace('"', "\"\"")))
+                .collect();
+            text.push_str(&quoted.join(","));
+        }
+        text.push_str(ending);
+    }
+    text.into_bytes()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn preview_pages_match_full_read((lines, ending) in lines(), starts in prop::collection::vec(0u64..3200, 4)) {
+        let bytes = write_lines(&lines, ending);
+        let mut reader = ListReader::from_bytes(bytes.clone(), &OpenOptions::default()).unwrap();
+
+        // Expected rows: the header is row 1 and every line after it is one row, except
+        // trailing blank lines, which end the text.
+        let last_record = lines.iter().rposition(|line| matches!(line, Line::Record(_)));
+        let expected: Vec<(u64, Vec<String>)> = lines
+            .iter()
+            .take(last_record.map_or(0, |index| index + 1))
+            .enumerate()
+            .map(|(index, line)| match line {
+                Line::Record(fields) => (index as u64 + 2, fields.clone()),
+                Line::Blank => (index as u64 + 2, Vec::new()),
+            })
+            .collect();
+
+        // Half of the cases ask for pages before the main pass, half after it.
+        let mut pages_first = Vec::new();
+        if starts[0] % 2 == 0 {
+            for &start in &starts {
+                pages_first.push((start, reader.rows(start..start + 40).unwrap()));
+            }
+        }
+        let mut record = Record::new();
+        let mut read = Vec::new();
+        while reader.read_record(&mut record).unwrap() {
+            read.push((record.row(), record.iter().map(str::to_owned).collect::<Vec<_>>()));
+        }
+        prop_assert_eq!(&read, &expected);
+
+        let mut fresh = ListReader::from_bytes(bytes, &OpenOptions::default()).unwrap();
+        for &start in &starts {
+            let page = reader.rows(start..start + 40).unwrap();
+            let fresh_page = fresh.rows(start..start + 40).unwrap();
+            let want: Vec<_> = expected.iter().filter(|(row, _)| (start..start + 40).contains(row)).cloned().collect();
+            let got: Vec<_> = page.iter().map(|r| (r.row(), r.iter().map(str::to_owned).collect::<Vec<_>>())).collect();
+            let got_fresh: Vec<_> = fresh_page.iter().map(|r| (r.row(), r.iter().map(str::to_owned).collect::<Vec<_>>())).collect();
+            prop_assert_eq!(&got, &want);
+            prop_assert_eq!(&got_fresh, &want);
+        }
+        for (start, page) in pages_first {
+            let want: Vec<_> = expected.iter().filter(|(row, _)| (start..start + 40).contains(row)).cloned().collect();
+            let got: Vec<_> = page.iter().map(|r| (r.row(), r.iter().map(str::to_owned).collect::<Vec<_>>())).collect();
+            prop_assert_eq!(&got, &want);
+        }
+    }
+}
