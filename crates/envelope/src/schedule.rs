@@ -2,10 +2,10 @@
 //! STREAM nonce.
 //!
 //! The payload and metadata use ring's AES-256-GCM, because the throughput target is 0.7
-//! times OpenSSL's and the RustCrypto `aes-gcm` 0.10 crate reaches only about 0.33 times.
-//! Measured on one AMD EPYC core with VAES, 64 KiB chunks: ring 0.17 7.6 GB/s, `aes-gcm`
-//! 1.4 GB/s, OpenSSL 3.0 4.3 GB/s. HPKE stays with the `hpke` crate, which wraps only 32
-//! bytes per upload.
+//! times OpenSSL's and the RustCrypto `aes-gcm` 0.10 crate reaches only about 0.34 times.
+//! On one AMD EPYC core with VAES, 64 KiB chunks, by CPU time: ring 0.17 about 8.9 GB/s,
+//! `aes-gcm` 1.5 GB/s, OpenSSL 3.0 4.4 GB/s (`benches/aead.rs` and docs/benchmarks.md).
+//! HPKE stays with the `hpke` crate, which wraps only 32 bytes per upload.
 
 use hkdf::Hkdf;
 use hpke::{Deserializable, Serializable};
