@@ -1,5 +1,5 @@
-//! Administrative operations behind the subcommands: first account, demo data, audit
-//! verification and export.
+//! Administrative operations behind the `init` and `demo` subcommands: the first account
+//! and the demo data.
 
 use std::path::{Path, PathBuf};
 
@@ -25,7 +25,7 @@ pub async fn create_account_with_admin(
 ) -> anyhow::Result<sealpost_api::Member> {
     check_new_password(&password)?;
     if accounts::find_by_name(db, account_name).await?.is_some() {
-        anyhow::bail!("an account named {account_name:?} already exists");
+        anyhow::bail!("an account named {account_name:?} already exists; choose another name");
     }
     let account_id = accounts::create(db, account_name).await?;
     let audit = AuditLog::new(db.clone());
@@ -92,13 +92,14 @@ pub async fn add_member(
     Ok(member)
 }
 
-/// Generates a random password for generated accounts: 256 bits, base64url.
+/// Generates a random password for members the service creates itself: 256 bits,
+/// base64url.
 pub fn random_password() -> Zeroizing<String> {
     let token = new_token(TokenKind::Invitation);
     Zeroizing::new(token.trim_start_matches("spi_").to_owned())
 }
 
-/// One line of `demo-credentials.json`.
+/// One entry of the JSON array in `demo-credentials.json`.
 #[derive(Debug, Serialize, serde::Deserialize)]
 pub struct DemoCredential {
     /// The account name.

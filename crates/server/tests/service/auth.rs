@@ -301,3 +301,37 @@ async fn admin_totp_requirement_needs_own_factor() {
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn repeated_lockouts_grow_longer() {
+    let server = TestServer::start(
+        "[lockout]\nmax_failures = 2\nbase_lock_seconds = 1\nmax_lock_seconds = 600\n",
+    )
+    .await;
+    let mut lock_lengths = Vec::new();
+    for _ in 0..3 {
+        let mut last = None;
+        for _ in 0..2 {
+            let body = json!({ "email": "admin@acme.example", "password": "wrong password 1" });
+            last = Some(
+                server
+                    .send(Method::POST, "/v1/sessions", None, Some(body))
+                    .await,
+            );
+        }
+        let response = last.unwrap();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        let seconds: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        lock_lengths.push(seconds);
+        // Wait out the lock; stored times are whole seconds.
+        tokio::time::sleep(Duration::from_millis(seconds * 1000 + 1100)).await;
+    }
+    assert_eq!(lock_lengths, [1, 2, 4]);
+    let entries = server.audit_entries("alert.sign_in_locked").await;
+    assert_eq!(entries.len(), 3);
+    server.stop().await;
+}
