@@ -70,6 +70,15 @@ pub enum Error {
         found: KeyId,
     },
 
+    /// None of the identities given matches the key id in the header.
+    #[error(
+        "the envelope is sealed to key {found}, which none of the identities given matches; add the private key with that key id"
+    )]
+    NoMatchingIdentity {
+        /// Key id recorded in the envelope header.
+        found: KeyId,
+    },
+
     /// The data key could not be unwrapped: the header was modified or the key does not match.
     #[error(
         "could not unwrap the data key: the header was modified or the identity does not match"

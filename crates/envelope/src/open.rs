@@ -29,8 +29,22 @@ pub(crate) struct OpenState {
 }
 
 impl OpenState {
-    /// Unwraps the data key and metadata of `header` with `identity`.
-    pub(crate) fn new(header: Header, identity: &Identity) -> Result<Self> {
+    /// Unwraps the data key and metadata of `header` with the identity among `identities`
+    /// whose key id the header names.
+    pub(crate) fn new(header: Header, identities: &[Identity]) -> Result<Self> {
+        let found = header.key_id();
+        let Some(identity) = identities
+            .iter()
+            .find(|identity| identity.key_id() == found)
+        else {
+            return Err(match identities {
+                [only] => Error::KeyIdMismatch {
+                    expected: only.key_id(),
+                    found,
+                },
+                _ => Error::NoMatchingIdentity { found },
+            });
+        };
         let data_key = schedule::unwrap_data_key(&header, identity)?;
         let secrets = UploadSecrets::from_parts(data_key, header)?;
         let chunk_len = secrets.chunk_size() as usize + TAG_LEN;
@@ -150,11 +164,17 @@ impl<R: Read> Opener<R> {
     /// Reads and authenticates the header with `identity`.
     ///
     /// Fails before reading further if the header is not addressed to `identity`.
-    pub fn new(mut reader: R, identity: &Identity) -> Result<Self> {
+    pub fn new(reader: R, identity: &Identity) -> Result<Self> {
+        Self::with_identities(reader, std::slice::from_ref(identity))
+    }
+
+    /// Reads the header and opens it with whichever of `identities` it is addressed to,
+    /// for a service that keeps its previous keys after a rotation.
+    pub fn with_identities(mut reader: R, identities: &[Identity]) -> Result<Self> {
         let header = Header::read_from(&mut reader)?;
         Ok(Opener {
             reader,
-            state: OpenState::new(header, identity)?,
+            state: OpenState::new(header, identities)?,
         })
     }
 

@@ -26,11 +26,16 @@ pub struct AsyncOpener<R> {
 
 impl<R: AsyncRead + Unpin> AsyncOpener<R> {
     /// Reads and authenticates the header with `identity`.
-    pub async fn new(mut reader: R, identity: &Identity) -> Result<Self> {
+    pub async fn new(reader: R, identity: &Identity) -> Result<Self> {
+        Self::with_identities(reader, std::slice::from_ref(identity)).await
+    }
+
+    /// Reads the header and opens it with whichever of `identities` it is addressed to.
+    pub async fn with_identities(mut reader: R, identities: &[Identity]) -> Result<Self> {
         let header = read_header(&mut reader).await?;
         Ok(AsyncOpener {
             reader,
-            state: OpenState::new(header, identity)?,
+            state: OpenState::new(header, identities)?,
         })
     }
 

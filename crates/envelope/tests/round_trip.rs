@@ -213,3 +213,25 @@ fn write_to_matches_read() {
         assert_eq!(opened_len, len as u64, "len {len}");
     }
 }
+
+#[test]
+fn opener_picks_identity_by_key_id() {
+    let old_key = Identity::derive(&[1; 32]);
+    let new_key = Identity::derive(&[2; 32]);
+    let unrelated = Identity::derive(&[3; 32]);
+    let plaintext = plaintext(100);
+    let secrets = UploadSecrets::new(old_key.recipient(), Metadata::default(), 64).unwrap();
+    let envelope = seal_with_reader(&secrets, &plaintext);
+
+    let identities = [new_key.clone(), old_key.clone()];
+    let mut opener =
+        sealpost_envelope::Opener::with_identities(&envelope[..], &identities).unwrap();
+    let mut opened = Vec::new();
+    opener.read_to_end(&mut opened).unwrap();
+    assert_eq!(opened, plaintext);
+
+    let result = sealpost_envelope::Opener::with_identities(&envelope[..], &[new_key, unrelated]);
+    assert!(
+        matches!(result, Err(sealpost_envelope::Error::NoMatchingIdentity { found }) if found == old_key.key_id())
+    );
+}

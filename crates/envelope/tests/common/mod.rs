@@ -81,6 +81,7 @@ pub fn error_code(error: &Error) -> &'static str {
         Error::InvalidChunkSize(_) => "invalid_chunk_size",
         Error::InvalidMetadataLength(_) => "invalid_metadata_length",
         Error::KeyIdMismatch { .. } => "key_id_mismatch",
+        Error::NoMatchingIdentity { .. } => "no_matching_identity",
         Error::UnwrapFailed => "unwrap_failed",
         Error::HeaderAuthentication => "header_authentication",
         Error::InvalidMetadata(_) => "invalid_metadata",
