@@ -281,7 +281,7 @@ fn xlsb_cells_render_as_displayed() {
 
 #[test]
 fn spreadsheet_zero_padded_formats() {
-    for name in ["numeric-zip.xlsx", "numeric-zip.xls"] {
+    for name in ["numeric-zip.xlsx", "numeric-zip.xls", "numeric-zip.ods"] {
         let rows = read_all(&mut open(name));
         assert_eq!(rows[0].1[9], "02101", "{name}");
         assert_eq!(rows[0].1[10], "02101-1234", "{name}");

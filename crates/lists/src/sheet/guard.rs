@@ -3,10 +3,9 @@
 
 use std::io::{Cursor, Read};
 
-use calamine::Dimensions;
 use memchr::memmem;
 
-use super::ods_scan;
+use super::ods_scan::{self, OdsContent};
 use crate::error::Limit;
 use crate::format::zip_format;
 use crate::{Format, Limits, ReadError};
@@ -30,22 +29,22 @@ pub(crate) fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInspection
     let format = zip_format(&mut archive)?;
     check_declared_sizes(&mut archive, format, limits)?;
     check_inflated_parts(&mut archive, format, limits)?;
-    let mut merged = Vec::new();
+    let mut ods = OdsContent::default();
     if format == Format::Ods {
         let entry = archive
             .by_name("content.xml")
             .map_err(|error| damaged(Format::Ods, error))?;
-        merged = ods_scan::scan_content(entry, limits)?;
+        ods = ods_scan::scan_content(entry, limits)?;
     }
-    Ok(ZipInspection { format, merged })
+    Ok(ZipInspection { format, ods })
 }
 
 /// The facts [`inspect_zip`] found out about a workbook.
 #[derive(Debug)]
 pub(crate) struct ZipInspection {
     pub(crate) format: Format,
-    /// Merged regions by sheet name, for ODS, where calamine does not report them.
-    pub(crate) merged: Vec<(String, Dimensions)>,
+    /// What an ODS workbook's content shows that calamine does not report.
+    pub(crate) ods: OdsContent,
 }
 
 pub(super) fn damaged(format: Format, reason: impl ToString) -> ReadError {

@@ -1,11 +1,13 @@
 //! Opening a workbook with calamine and loading one sheet into a [`Grid`].
 
+use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, XlsbError, Xlsx, XlsxError};
 
 use super::grid::{Grid, GridBuilder};
 use super::number_format::DigitFormat;
+use super::ods_scan::OdsContent;
 use super::render::render;
 use super::xls_formats::XlsDigitFormats;
 use crate::{CellKind, Format, Limits, ReadError, SheetChoice};
@@ -18,8 +20,8 @@ pub(crate) enum Workbook {
     Xlsb(Box<Xlsb<Bytes>>),
     /// An XLS workbook with the digit formats of its numeric cells.
     Xls(Box<Xls<Bytes>>, XlsDigitFormats),
-    /// An ODS workbook with the merged regions read from its content, by sheet name.
-    Ods(Box<Ods<Bytes>>, Vec<(String, Dimensions)>),
+    /// An ODS workbook with what its content shows that calamine does not report.
+    Ods(Box<Ods<Bytes>>, OdsContent),
 }
 
 impl std::fmt::Debug for Workbook {
@@ -58,11 +60,11 @@ impl Workbook {
     /// Opens a zip-based workbook that [`inspect_zip`](super::guard::inspect_zip) has
     /// checked.
     ///
-    /// `ods_merged` lists the merged regions of an ODS workbook, by sheet name.
+    /// `ods` is what the pass over an ODS workbook's content found.
     pub(crate) fn open_zip(
         format: Format,
         bytes: Vec<u8>,
-        ods_merged: Vec<(String, Dimensions)>,
+        ods: OdsContent,
     ) -> Result<Self, ReadError> {
         let cursor = Cursor::new(bytes);
         match format {
@@ -77,7 +79,7 @@ impl Workbook {
                 Err(error) => Err(failed(format, error)),
             },
             Format::Ods => match Ods::new(cursor) {
-                Ok(book) => Ok(Workbook::Ods(Box::new(book), ods_merged)),
+                Ok(book) => Ok(Workbook::Ods(Box::new(book), ods)),
                 Err(calamine::OdsError::Password) => Err(ReadError::PasswordProtected),
                 Err(error) => Err(failed(format, error)),
             },
@@ -107,9 +109,9 @@ impl Workbook {
     ///
     /// NOTE: XLSB merged regions are not reported, because calamine does not read them.
     ///
-    /// NOTE: zero-padded number formats such as `00000` are applied to XLSX and XLS cells
-    /// only, because calamine does not expose cell formats for XLSB and ODS. There such a
-    /// ZIP shows without its leading zeros (and has kind `Number`).
+    /// NOTE: zero-padded numbers are shown as displayed in XLSX, XLS and ODS only. calamine
+    /// does not expose XLSB cell formats, so there such a ZIP shows without its leading
+    /// zeros (and has kind `Number`).
     pub(crate) fn load(
         &mut self,
         choice: Option<&SheetChoice>,
@@ -198,12 +200,19 @@ impl Workbook {
                 })?;
                 merged = book.merge_cells_by_sheet_name(name).unwrap_or_default();
             }
-            Workbook::Ods(book, ods_merged) => {
+            Workbook::Ods(book, ods) => {
                 let range = book
                     .worksheet_range(name)
                     .map_err(|error| failed(format, error))?;
-                push_range(&mut builder, &range)?;
-                merged = ods_merged
+                let shown: HashMap<(u32, u32), &str> = ods
+                    .shown
+                    .iter()
+                    .filter(|(sheet, _, _)| sheet == name)
+                    .map(|(_, position, text)| (*position, text.as_str()))
+                    .collect();
+                push_range_shown(&mut builder, &range, &shown)?;
+                merged = ods
+                    .merged
                     .iter()
                     .filter(|(sheet, _)| sheet == name)
                     .map(|(_, region)| *region)
@@ -253,10 +262,6 @@ fn push_formatted(
     })
 }
 
-fn push_range(builder: &mut GridBuilder, range: &calamine::Range<Data>) -> Result<(), ReadError> {
-    push_range_formatted(builder, range, |_, _| None)
-}
-
 /// Adds the used cells of a loaded range, with the digit format `digits` gives for each
 /// 0-based position.
 fn push_range_formatted<'a>(
@@ -269,6 +274,28 @@ fn push_range_formatted<'a>(
         let value = data_ref(value);
         let position = (top + row as u32, left + column as u32);
         push_formatted(builder, position, &value, digits(position.0, position.1))?;
+    }
+    Ok(())
+}
+
+/// Adds the used cells of a loaded range, showing a number as `shown` gives it for its
+/// 0-based position.
+fn push_range_shown(
+    builder: &mut GridBuilder,
+    range: &calamine::Range<Data>,
+    shown: &HashMap<(u32, u32), &str>,
+) -> Result<(), ReadError> {
+    let (top, left) = range.start().unwrap_or((0, 0));
+    for (row, column, value) in range.used_cells() {
+        let position = (top + row as u32, left + column as u32);
+        let numeric = matches!(value, Data::Float(_) | Data::Int(_));
+        match shown.get(&position).filter(|_| numeric) {
+            Some(text) => builder.push(position.0, position.1, |out| {
+                out.push_str(text);
+                Some(CellKind::Number)
+            })?,
+            None => push(builder, position, &data_ref(value))?,
+        }
     }
     Ok(())
 }

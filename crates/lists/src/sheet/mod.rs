@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use self::grid::Grid;
 use self::load::{LoadedSheet, Workbook};
+use self::ods_scan::OdsContent;
 use self::xls_formats::XlsDigitFormats;
 use crate::format::Container;
 use crate::{CellKind, Format, ListInfo, MergedRegion, OpenOptions, ReadError, Record};
@@ -167,16 +168,16 @@ fn load_guarded(
     bytes: Vec<u8>,
     options: &OpenOptions,
 ) -> Result<(Format, Vec<String>, LoadedSheet), ReadError> {
-    let (format, ods_merged, xls_formats) = match container {
+    let (format, ods, xls_formats) = match container {
         Container::Ole => {
             let formats = xls_guard::inspect_ole(&bytes, &options.limits)?;
-            (Format::Xls, Vec::new(), formats)
+            (Format::Xls, OdsContent::default(), formats)
         }
         Container::Zip | Container::Text => {
             let inspection = guard::inspect_zip(&bytes, &options.limits)?;
             (
                 inspection.format,
-                inspection.merged,
+                inspection.ods,
                 XlsDigitFormats::default(),
             )
         }
@@ -184,7 +185,7 @@ fn load_guarded(
     let load = move || {
         let mut workbook = match format {
             Format::Xls => Workbook::open_xls(bytes, xls_formats)?,
-            _ => Workbook::open_zip(format, bytes, ods_merged)?,
+            _ => Workbook::open_zip(format, bytes, ods)?,
         };
         let sheets = workbook.sheet_names();
         let loaded = workbook.load(options.sheet.as_ref(), options.limits)?;

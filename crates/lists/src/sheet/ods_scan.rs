@@ -10,21 +10,41 @@ use super::guard::damaged;
 use crate::error::Limit;
 use crate::{Format, Limits, ReadError};
 
+/// What the pass over `content.xml` found, by table name.
+#[derive(Debug, Default)]
+pub(crate) struct OdsContent {
+    /// Merged regions.
+    pub(crate) merged: Vec<(String, Dimensions)>,
+    /// Numeric cells shown with leading zeros (a ZIP code in a `00000` format), with the
+    /// displayed text, at 0-based (row, column).
+    pub(crate) shown: Vec<(String, (u32, u32), String)>,
+}
+
+/// A numeric cell whose displayed text is being read.
+#[derive(Debug)]
+struct Shown {
+    position: (u32, u32),
+    value: f64,
+    text: String,
+}
+
+/// Longest displayed text kept for a numeric cell, in bytes; identifiers are short.
+const MAX_SHOWN_BYTES: usize = 32;
+
 /// Adds up the cells each ODS table claims through its repeat attributes, so a 1 KB file
 /// claiming billions of cells is rejected. The count follows calamine's layout: from the
 /// first to the last row with a value, as wide as the widest such row.
 ///
-/// Returns the merged regions of every table, by table name.
-pub(crate) fn scan_content(
-    content: impl Read,
-    limits: &Limits,
-) -> Result<Vec<(String, Dimensions)>, ReadError> {
+/// Also collects the merged regions and the displayed text of zero-padded numbers, which
+/// calamine does not report.
+pub(crate) fn scan_content(content: impl Read, limits: &Limits) -> Result<OdsContent, ReadError> {
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(content));
     let mut buf = Vec::new();
     let mut name = String::new();
     let mut table = TableClaim::default();
     let mut row = RowClaim::default();
-    let mut merged = Vec::new();
+    let mut found = OdsContent::default();
+    let mut shown: Option<Shown> = None;
     loop {
         let event = xml
             .read_event_into(&mut buf)
@@ -46,13 +66,30 @@ pub(crate) fn scan_content(
                 row = RowClaim::default();
             }
             Event::Start(ref element) | Event::Empty(ref element) if is_cell(element) => {
+                let start = matches!(event, Event::Start(_));
                 if let Some(region) = merged_region(element, table.rows, row.columns)? {
-                    merged.push((name.clone(), region));
+                    found.merged.push((name.clone(), region));
+                }
+                let repeats = number(element, "table:number-columns-repeated")?;
+                if start && repeats == 1 && row.repeats <= 1 {
+                    shown = numeric_cell(element, table.rows, row.columns);
                 }
                 // A cell with content (a start tag) or a value type has a value.
-                let has_value = matches!(event, Event::Start(_))
-                    || attribute(element, "office:value-type").is_some();
-                row.add_cell(number(element, "table:number-columns-repeated")?, has_value);
+                let has_value = start || attribute(element, "office:value-type").is_some();
+                row.add_cell(repeats, has_value);
+            }
+            Event::Text(ref text) => {
+                if let Some(cell) = shown
+                    .as_mut()
+                    .filter(|cell| cell.text.len() <= MAX_SHOWN_BYTES)
+                {
+                    cell.text.push_str(text);
+                }
+            }
+            Event::End(ref element) if is_cell_end(element.name().as_ref()) => {
+                if let Some(cell) = shown.take().filter(shows_leading_zeros) {
+                    found.shown.push((name.clone(), cell.position, cell.text));
+                }
             }
             Event::End(ref element) if element.name().as_ref() == "table:table" => {
                 let claimed = table.cells();
@@ -66,7 +103,38 @@ pub(crate) fn scan_content(
         }
         buf.clear();
     }
-    Ok(merged)
+    Ok(found)
+}
+
+/// Starts reading the displayed text of a float cell at 0-based (`row`, `column`).
+fn numeric_cell(element: &BytesStart<'_>, row: u64, column: u64) -> Option<Shown> {
+    if attribute(element, "office:value-type").as_deref() != Some("float") {
+        return None;
+    }
+    let value = attribute(element, "office:value")?.trim().parse().ok()?;
+    let position = (u32::try_from(row).ok()?, u32::try_from(column).ok()?);
+    Some(Shown {
+        position,
+        value,
+        text: String::new(),
+    })
+}
+
+/// Returns true when a non-negative integer is shown zero-padded: only digits, hyphens and
+/// spaces, starting with `0`, and the digits read back as the value.
+fn shows_leading_zeros(cell: &Shown) -> bool {
+    let text = cell.text.trim();
+    let padded = text.len() > 1
+        && text.starts_with('0')
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_digit() || byte == b'-' || byte == b' ');
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    padded && cell.value.fract() == 0.0 && digits.parse::<f64>().ok() == Some(cell.value)
+}
+
+fn is_cell_end(name: &str) -> bool {
+    name == "table:table-cell" || name == "table:covered-table-cell"
 }
 
 /// Returns the region a cell at 0-based (`row`, `column`) spans, when it spans more than
@@ -183,7 +251,9 @@ mod tests {
             <table:table-cell office:value-type="float" table:number-rows-spanned="4"
             table:number-columns-spanned="2"/></table:table-row></table:table>
             </office:spreadsheet></office:body></office:document-content>"#;
-        let merged = scan_content(content.as_bytes(), &Limits::default()).unwrap();
+        let merged = scan_content(content.as_bytes(), &Limits::default())
+            .unwrap()
+            .merged;
         assert_eq!(merged.len(), 1);
         assert_eq!(merged[0].0, "First");
         assert_eq!(merged[0].1.start, (2, 3));
@@ -199,6 +269,26 @@ mod tests {
             error.to_string().contains("is 12, over the limit of 8"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn scan_content_keeps_zero_padded_text() {
+        let content = r#"<office:document-content><table:table table:name="Zips"><table:table-row>
+            <table:table-cell office:value-type="float" office:value="2101"><text:p>02101</text:p></table:table-cell>
+            <table:table-cell office:value-type="float" office:value="2101"><text:p>2,101</text:p></table:table-cell>
+            <table:table-cell office:value-type="float" office:value="21011234"><text:p>02101-1234</text:p></table:table-cell>
+            <table:table-cell office:value-type="string"><text:p>02101</text:p></table:table-cell>
+            <table:table-cell office:value-type="float" office:value="7"><text:p>00008</text:p></table:table-cell>
+            </table:table-row></table:table></office:document-content>"#;
+        let shown = scan_content(content.as_bytes(), &Limits::default())
+            .unwrap()
+            .shown;
+        let cells: Vec<((u32, u32), &str)> = shown
+            .iter()
+            .map(|(_, position, text)| (*position, text.as_str()))
+            .collect();
+        assert_eq!(cells, [((0, 0), "02101"), ((0, 2), "02101-1234")]);
+        assert!(shown.iter().all(|(table, _, _)| table == "Zips"));
     }
 
     #[test]
