@@ -43,7 +43,7 @@ pub(crate) fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInspection
 #[derive(Debug)]
 pub(crate) struct ZipInspection {
     pub(crate) format: Format,
-    /// What an ODS workbook's content shows that calamine does not report.
+    /// The facts an ODS workbook's content shows that calamine does not report.
     pub(crate) ods: OdsContent,
 }
 

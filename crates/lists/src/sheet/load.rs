@@ -20,7 +20,7 @@ pub(crate) enum Workbook {
     Xlsb(Box<Xlsb<Bytes>>),
     /// An XLS workbook with the digit formats of its numeric cells.
     Xls(Box<Xls<Bytes>>, XlsDigitFormats),
-    /// An ODS workbook with what its content shows that calamine does not report.
+    /// An ODS workbook with the facts its content shows that calamine does not report.
     Ods(Box<Ods<Bytes>>, OdsContent),
 }
 
@@ -60,7 +60,7 @@ impl Workbook {
     /// Opens a zip-based workbook that [`inspect_zip`](super::guard::inspect_zip) has
     /// checked.
     ///
-    /// `ods` is what the pass over an ODS workbook's content found.
+    /// `ods` holds the findings of the pass over an ODS workbook's content.
     pub(crate) fn open_zip(
         format: Format,
         bytes: Vec<u8>,

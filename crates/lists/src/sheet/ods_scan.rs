@@ -10,7 +10,7 @@ use super::guard::damaged;
 use crate::error::Limit;
 use crate::{Format, Limits, ReadError};
 
-/// What the pass over `content.xml` found, by table name.
+/// The findings of the pass over `content.xml`, by table name.
 #[derive(Debug, Default)]
 pub(crate) struct OdsContent {
     /// Merged regions.
