@@ -61,7 +61,14 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Walk the hash chain and name the first broken entry; exits 1 if one is found.
-    Verify(Location),
+    Verify {
+        #[command(flatten)]
+        location: Location,
+        /// An entry recorded earlier (sequence number and hash, as in `audit export`)
+        /// that must still be in the log unchanged; detects deleted newest entries.
+        #[arg(long, value_name = "SEQ:HASH")]
+        anchor: Option<String>,
+    },
     /// Write every entry, oldest first, as JSON lines.
     Export {
         #[command(flatten)]
@@ -153,11 +160,17 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCommand::Verify(location)) => {
+        Command::Audit(AuditCommand::Verify { location, anchor }) => {
+            let anchor = anchor.as_deref().map(parse_anchor).transpose()?;
             let config = location.load()?;
             let db = Db::open(&config.database_url).await?;
             let report = audit::verify(&db).await?;
-            match report.broken {
+            let broken = match (report.broken, anchor) {
+                (Some(broken), _) => Some(broken),
+                (None, Some((seq, hash))) => audit::check_anchor(&db, seq, &hash).await?,
+                (None, None) => None,
+            };
+            match broken {
                 None => {
                     println!("audit log intact: {} entries verified", report.checked);
                     Ok(ExitCode::SUCCESS)
@@ -190,6 +203,20 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Parses `SEQ:HASH` for `audit verify --anchor`.
+fn parse_anchor(text: &str) -> anyhow::Result<(i64, String)> {
+    let (seq, hash) = text
+        .split_once(':')
+        .ok_or_else(|| anyhow::anyhow!("--anchor must be SEQ:HASH, such as 42:9f86d08…"))?;
+    let seq = seq
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--anchor sequence number {seq:?} is not an integer"))?;
+    if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+        anyhow::bail!("--anchor hash must be 64 hex digits");
+    }
+    Ok((seq, hash.to_owned()))
 }
 
 async fn demo(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<ExitCode> {

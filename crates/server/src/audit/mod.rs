@@ -9,7 +9,9 @@
 pub mod chain;
 mod query;
 
-pub use query::{AuditFilter, Broken, ExportError, VerifyReport, export, list, verify};
+pub use query::{
+    AuditFilter, Broken, ExportError, VerifyReport, check_anchor, export, list, verify,
+};
 
 use std::sync::Arc;
 

@@ -108,7 +108,7 @@ pub async fn verify(db: &Db) -> Result<VerifyReport, sqlx::Error> {
             .await?;
         if rows.is_empty() {
             // A gap at the very end (the newest entries deleted) is invisible here;
-            // `audit export` output kept elsewhere is what detects a truncated tail.
+            // `check_anchor` with a sequence number and hash kept elsewhere finds it.
             return Ok(VerifyReport {
                 checked,
                 broken: None,
@@ -145,6 +145,29 @@ pub async fn verify(db: &Db) -> Result<VerifyReport, sqlx::Error> {
             prev_hash = entry.hash;
         }
     }
+}
+
+/// Checks that entry `seq` still exists with `hash`, as recorded earlier outside the
+/// database (for example from `audit export`). Together with [`verify`] this detects
+/// deleted newest entries, which leave a valid but shorter chain.
+pub async fn check_anchor(db: &Db, seq: i64, hash: &str) -> Result<Option<Broken>, sqlx::Error> {
+    let row = sqlx::query("SELECT hash FROM audit_log WHERE seq = $1")
+        .bind(seq)
+        .fetch_optional(db.pool())
+        .await?;
+    let broken = |reason: &str| {
+        Some(Broken {
+            seq,
+            reason: reason.to_owned(),
+        })
+    };
+    Ok(match row {
+        None => broken("the entry is missing; the log was truncated"),
+        Some(row) if row.try_get::<String, _>("hash")? != hash.to_ascii_lowercase() => {
+            broken("its hash differs from the recorded one")
+        }
+        Some(_) => None,
+    })
 }
 
 /// Writes every entry, oldest first, as one JSON object per line; returns the count.

@@ -252,3 +252,47 @@ async fn lockout_alert_reaches_signed_webhook() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn anchor_detects_truncated_tail() {
+    let server = TestServer::start("").await;
+    server.token_for("acme.example", Role::Admin).await;
+    let last = server.audit_entries("session.created").await.pop().unwrap();
+    let anchor = format!("{}:{}", last.seq, last.hash);
+    let verify = |anchor: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_sealpost-server"))
+            .args(["audit", "verify", "--anchor", anchor, "--config"])
+            .arg(server.config_path())
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, output) = verify(&anchor);
+    assert_eq!(code, Some(0), "{output}");
+
+    // Deleting the newest entries leaves a valid shorter chain that only the anchor
+    // reveals.
+    let drop = if on_postgres() {
+        "DROP TRIGGER audit_log_no_update ON audit_log"
+    } else {
+        "DROP TRIGGER audit_log_no_delete"
+    };
+    let delete = format!("DELETE FROM audit_log WHERE seq >= {}", last.seq);
+    run_sql(&server, &[drop, &delete]).await.unwrap();
+    let (code, output) = verify_with_cli(&server);
+    assert_eq!(code, 0, "{output}");
+    let (code, output) = verify(&anchor);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(
+        output.contains(&format!("broken at entry {}", last.seq)),
+        "{output}"
+    );
+    assert!(output.contains("truncated"), "{output}");
+
+    let (code, _) = verify("not-an-anchor");
+    assert_eq!(code, Some(2));
+    server.stop().await;
+}
