@@ -176,9 +176,12 @@ async fn export_writes_json_lines() {
     server.stop().await;
 }
 
-/// A webhook receiver on 127.0.0.1 that records each POST's headers and body.
-async fn start_receiver() -> (String, Arc<Mutex<Vec<(String, String, Vec<u8>)>>>) {
-    let received = Arc::new(Mutex::new(Vec::new()));
+type Deliveries = Arc<Mutex<Vec<(String, String, Vec<u8>)>>>;
+
+/// Starts a webhook receiver on 127.0.0.1 that records each POST's headers and body and
+/// answers 503 to the first `failures` POSTs, then 204.
+async fn start_receiver(failures: usize) -> (String, Deliveries) {
+    let received: Deliveries = Arc::new(Mutex::new(Vec::new()));
     let sink = received.clone();
     let app = axum::Router::new().route(
         "/hook",
@@ -193,12 +196,17 @@ async fn start_receiver() -> (String, Arc<Mutex<Vec<(String, String, Vec<u8>)>>>
                             .unwrap_or("")
                             .to_owned()
                     };
-                    sink.lock().unwrap().push((
+                    let mut deliveries = sink.lock().unwrap();
+                    deliveries.push((
                         header("x-sealpost-timestamp"),
                         header("x-sealpost-signature"),
                         body.to_vec(),
                     ));
-                    StatusCode::NO_CONTENT
+                    if deliveries.len() <= failures {
+                        StatusCode::SERVICE_UNAVAILABLE
+                    } else {
+                        StatusCode::NO_CONTENT
+                    }
                 }
             },
         ),
@@ -209,9 +217,21 @@ async fn start_receiver() -> (String, Arc<Mutex<Vec<(String, String, Vec<u8>)>>>
     (format!("http://{address}/hook"), received)
 }
 
+/// Waits up to 5 s until `deliveries` has at least `count` entries.
+async fn wait_for(deliveries: &Deliveries, count: usize) -> Vec<(String, String, Vec<u8>)> {
+    for _ in 0..50 {
+        let current = deliveries.lock().unwrap().clone();
+        if current.len() >= count {
+            return current;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    deliveries.lock().unwrap().clone()
+}
+
 #[tokio::test]
 async fn lockout_alert_reaches_signed_webhook() {
-    let (url, received) = start_receiver().await;
+    let (url, received) = start_receiver(0).await;
     let extra = format!(
         "[lockout]\nmax_failures = 2\n[alerts]\nwebhook_url = \"{url}\"\nwebhook_secret = \"test-hook-key\"\naccounts_per_address = 2\n"
     );
@@ -226,14 +246,7 @@ async fn lockout_alert_reaches_signed_webhook() {
     server.token_for("globex.example", Role::Admin).await;
     server.token_for("acme.example", Role::Support).await;
 
-    let mut deliveries = Vec::new();
-    for _ in 0..50 {
-        deliveries = received.lock().unwrap().clone();
-        if deliveries.len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let deliveries = wait_for(&received, 2).await;
     let mut actions = Vec::new();
     for (timestamp, signature, body) in &deliveries {
         let expected = sealpost_server::alerts::webhook_signature(
@@ -294,5 +307,36 @@ async fn anchor_detects_truncated_tail() {
 
     let (code, _) = verify("not-an-anchor");
     assert_eq!(code, Some(2));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn webhook_retried_until_accepted() {
+    let (url, received) = start_receiver(2).await;
+    let extra = format!(
+        "[lockout]\nmax_failures = 1\n[alerts]\nwebhook_url = \"{url}\"\nwebhook_secret = \"k\"\n"
+    );
+    let server = TestServer::start(&extra).await;
+    let body = json!({ "email": "someone@example.com", "password": "wrong password" });
+    let (status, _) = server
+        .call(Method::POST, "/v1/sessions", None, Some(body))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+
+    // Two 503s, then success on the third attempt (after 0.5 s and 1 s of backoff).
+    let deliveries = wait_for(&received, 3).await;
+    assert_eq!(deliveries.len(), 3);
+    assert!(
+        deliveries
+            .iter()
+            .all(|(_, _, body)| body == &deliveries[0].2),
+        "every attempt sends the same entry"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        received.lock().unwrap().len(),
+        3,
+        "no attempt after the accepted one"
+    );
     server.stop().await;
 }
