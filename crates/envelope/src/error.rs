@@ -102,8 +102,8 @@ pub enum Error {
         chunk: u64,
     },
 
-    /// The payload ends before the first chunk's tag.
-    #[error("the envelope payload is truncated: no complete chunk follows the header")]
+    /// The header is followed by no chunk at all.
+    #[error("the envelope payload is truncated: no chunk follows the header")]
     TruncatedPayload,
 
     /// The last chunk is empty although earlier chunks exist, which no valid sealer emits.

@@ -11,9 +11,6 @@ use sealpost_envelope::{
     Recipient, ResumableSealer, UploadSecrets, digest_plaintext, inspect,
 };
 
-/// Bytes per read of the digest pass over a file to seal.
-const COPY_BUFFER_LEN: usize = 256 * 1024;
-
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(subcommand)]
@@ -232,8 +229,8 @@ fn file_metadata(path: &Path, content_type: Option<String>, with_digest: bool) -
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let size = file.metadata()?.len();
     let sha256 = if with_digest {
-        let (digest, digested) = digest_plaintext(BufReader::with_capacity(COPY_BUFFER_LEN, file))
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let (digest, digested) =
+            digest_plaintext(file).with_context(|| format!("cannot read {}", path.display()))?;
         if digested != size {
             bail!(
                 "{} changed size while it was read; try again once it is complete",
