@@ -149,6 +149,9 @@ pub struct LimitConfig {
     pub per_credential_per_minute: u32,
     /// Requests one credential may send at once.
     pub per_credential_burst: u32,
+    /// Open connections the listener accepts at once; further connections are closed
+    /// at once until one ends.
+    pub max_connections: u32,
 }
 
 impl Default for LimitConfig {
@@ -159,6 +162,7 @@ impl Default for LimitConfig {
             per_address_burst: 120,
             per_credential_per_minute: 600,
             per_credential_burst: 120,
+            max_connections: 1024,
         }
     }
 }
@@ -443,6 +447,7 @@ impl Config {
                 limits.per_credential_per_minute,
             ),
             ("limits.per_credential_burst", limits.per_credential_burst),
+            ("limits.max_connections", limits.max_connections),
             ("lockout.max_failures", self.lockout.max_failures),
             ("alerts.failures_per_email", self.alerts.failures_per_email),
             (

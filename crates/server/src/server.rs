@@ -6,6 +6,7 @@
 //! response ever travels unencrypted. There is no plain listener.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use std::time::Duration;
 
@@ -16,7 +17,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
@@ -97,13 +98,28 @@ async fn accept_loop(
     state: SharedState,
 ) {
     let graceful = GracefulShutdown::new();
+    let max_connections =
+        usize::try_from(state.config.limits.max_connections).unwrap_or(usize::MAX);
+    let connections = Arc::new(Semaphore::new(max_connections));
+    let mut refused: u64 = 0;
     let mut housekeeping = tokio::time::interval(Duration::from_secs(60));
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
+                    // A full listener drops the new connection at once: holding it
+                    // would let idle sockets pile up and exhaust file descriptors.
+                    let Ok(permit) = connections.clone().try_acquire_owned() else {
+                        refused += 1;
+                        drop(stream);
+                        continue;
+                    };
                     let watcher = graceful.watcher();
-                    tokio::spawn(serve_connection(stream, peer, acceptor.clone(), app.clone(), watcher));
+                    let (acceptor, app) = (acceptor.clone(), app.clone());
+                    tokio::spawn(async move {
+                        serve_connection(stream, peer, acceptor, app, watcher).await;
+                        drop(permit);
+                    });
                 }
                 Err(error) => {
                     // Typically EMFILE; pausing avoids a busy loop until descriptors free up.
@@ -111,7 +127,14 @@ async fn accept_loop(
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             },
-            _ = housekeeping.tick() => state.limits.forget_idle_keys(),
+            _ = housekeeping.tick() => {
+                state.limits.forget_idle_keys();
+                // One summary line per minute instead of one per refused connection.
+                if refused > 0 {
+                    tracing::warn!(refused, max_connections, "connections refused because the listener was full");
+                    refused = 0;
+                }
+            }
             _ = stopped.changed() => break,
         }
     }

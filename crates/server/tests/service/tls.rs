@@ -230,3 +230,29 @@ async fn openapi_document_is_3_1() {
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn connections_beyond_limit_closed() {
+    let server = TestServer::start("[limits]\nmax_connections = 2\n").await;
+    let address = server.running.as_ref().unwrap().local_addr;
+    let mut idle = Vec::new();
+    for _ in 0..2 {
+        idle.push(TcpStream::connect(address).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let mut third = TcpStream::connect(address).await.unwrap();
+    let mut byte = [0_u8; 1];
+    let read = tokio::time::timeout(Duration::from_secs(5), third.read(&mut byte))
+        .await
+        .expect("the third connection is closed at once, not held")
+        .unwrap_or(0);
+    assert_eq!(read, 0);
+
+    // Once the idle connections end, the listener serves again.
+    drop(idle);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, _) = server.call(Method::GET, "/healthz", None, None).await;
+    assert_eq!(status, 200);
+    server.stop().await;
+}
