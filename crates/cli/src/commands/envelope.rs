@@ -60,11 +60,11 @@ struct SealArgs {
     #[arg(long)]
     no_digest: bool,
 
-    /// File to seal (default: standard input).
+    /// File to seal (default, or `-`: standard input).
     #[arg(value_name = "IN")]
     input: Option<PathBuf>,
 
-    /// Envelope to write (default: standard output). It appears only once sealing succeeded.
+    /// Envelope to write (default, or `-`: standard output). It appears only once sealing succeeded.
     #[arg(value_name = "OUT")]
     output: Option<PathBuf>,
 }
@@ -75,11 +75,11 @@ struct OpenArgs {
     #[arg(long, short, value_name = "PRIVATE_KEY_FILE")]
     identity: PathBuf,
 
-    /// Envelope to open (default: standard input).
+    /// Envelope to open (default, or `-`: standard input).
     #[arg(value_name = "IN")]
     input: Option<PathBuf>,
 
-    /// File for the plaintext (default: standard output). It appears only once the whole
+    /// File for the plaintext (default, or `-`: standard output). It appears only once the whole
     /// envelope opened; on standard output, chunks that authenticated before a failure
     /// have already been written.
     #[arg(value_name = "OUT")]
@@ -143,7 +143,7 @@ fn keygen(args: &KeygenArgs) -> Result<()> {
 
 fn seal(args: &SealArgs) -> Result<()> {
     let recipient: Recipient = read_key_file(&args.recipient, "recipient public key")?;
-    let metadata = match &args.input {
+    let metadata = match file_path(&args.input) {
         Some(path) => file_metadata(path, args.content_type.clone(), !args.no_digest)?,
         None => Metadata {
             content_type: args.content_type.clone(),
@@ -152,8 +152,8 @@ fn seal(args: &SealArgs) -> Result<()> {
     };
     let secrets = UploadSecrets::new(&recipient, metadata, args.chunk_size)
         .context("cannot prepare the envelope header")?;
-    let input = open_input(args.input.as_deref())?;
-    write_output(args.output.as_deref(), |output| {
+    let input = open_input(file_path(&args.input))?;
+    write_output(file_path(&args.output), |output| {
         ResumableSealer::new(&secrets, input)
             .write_to(output)
             .context("sealing failed")?;
@@ -164,11 +164,11 @@ fn seal(args: &SealArgs) -> Result<()> {
 
 fn open(args: &OpenArgs) -> Result<()> {
     let identity: Identity = read_key_file(&args.identity, "private key")?;
-    let input = open_input(args.input.as_deref())?;
-    let source_name = display_name(args.input.as_deref());
+    let input = open_input(file_path(&args.input))?;
+    let source_name = display_name(file_path(&args.input));
     let mut opener = Opener::new(input, &identity)
         .with_context(|| format!("cannot open envelope {source_name}"))?;
-    write_output(args.output.as_deref(), |output| {
+    write_output(file_path(&args.output), |output| {
         opener
             .write_to(output)
             .with_context(|| format!("cannot open envelope {source_name}"))?;
@@ -278,6 +278,12 @@ where
     );
     text.parse()
         .with_context(|| format!("{} is not a valid {what} file", path.display()))
+}
+
+/// Returns the path of a file argument, or `None` for standard input or output (an
+/// omitted argument or `-`).
+fn file_path(argument: &Option<PathBuf>) -> Option<&Path> {
+    argument.as_deref().filter(|path| path.as_os_str() != "-")
 }
 
 fn open_input(path: Option<&Path>) -> Result<Box<dyn Read>> {
@@ -539,6 +545,24 @@ mod tests {
         // last chunk, shorter than a tag.
         let truncated = inspect_text(&info, envelope_len - 56);
         assert!(truncated.contains("truncated or extended"), "{truncated}");
+    }
+
+    #[test]
+    fn dash_means_standard_stream() {
+        let cases = [
+            (None, None),
+            (Some("-"), None),
+            (Some("list.csv"), Some("list.csv")),
+            (Some("./-"), Some("./-")),
+        ];
+        for (argument, expected) in cases {
+            let argument = argument.map(PathBuf::from);
+            assert_eq!(
+                file_path(&argument),
+                expected.map(Path::new),
+                "{argument:?}"
+            );
+        }
     }
 
     #[test]
