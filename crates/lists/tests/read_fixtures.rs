@@ -479,6 +479,23 @@ fn rejected_files_table() {
             "wide-row.xlsx",
             "the number of fields in a row is 16384, over the limit of 1000 at row 2",
         ),
+        ("xls-cells-far-apart.xls", "the XLS file could not be read"),
+        (
+            "xls-cells-far-apart-2.xls",
+            "the XLS file could not be read",
+        ),
+        (
+            "xls-short-extern-sheet.xls",
+            "an external sheet record is too short",
+        ),
+        (
+            "xlsb-bad-string-index.xlsb",
+            "the spreadsheet parser failed on malformed content",
+        ),
+        (
+            "xls-bad-formula.xls",
+            "the spreadsheet parser failed on malformed content",
+        ),
     ];
     for (name, message) in cases {
         let error = open_error(name, &OpenOptions::default());
