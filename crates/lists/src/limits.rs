@@ -20,8 +20,10 @@ pub struct Limits {
     pub max_decompressed_bytes: u64,
     /// Maximum number of entries in a zip-based workbook. Default: 10,000.
     pub max_zip_entries: usize,
-    /// Maximum number of cells one sheet may hold or claim, counting the empty cells a
-    /// rectangular range between the first and last used cell would need. Default: 50 million.
+    /// Maximum number of cells one sheet may hold. XLSX and XLSB sheets count their
+    /// non-empty cells (merged-region copies included). XLS and ODS sheets count the
+    /// rectangle from the first to the last used cell, because their parser allocates it
+    /// whole. Default: 50 million.
     pub max_cells: u64,
     /// Maximum number of rows (text records or sheet rows, blank ones included).
     /// Default: 2,000,000.
