@@ -43,7 +43,12 @@ pub(crate) fn restore_leading_zeros(
         b"US" => leading_zeros(state),
         _ => 0,
     };
-    if zeros == 0 {
+    // Only digits and one hyphen can be a ZIP code; checking first also keeps the byte
+    // slicing below on character boundaries.
+    let zip_characters = postcode
+        .bytes()
+        .all(|byte| byte.is_ascii_digit() || byte == b'-');
+    if zeros == 0 || !zip_characters {
         return None;
     }
     let (zip, plus_four) = match postcode.split_once('-') {
@@ -102,6 +107,8 @@ mod tests {
             ("US", "NJ", "710", None),
             ("US", "NJ", "71O2", None),
             ("GB", "NJ", "7102", None),
+            ("US", "NJ", "ab🕴cdef", None),
+            ("US", "NJ", "12🕴", None),
         ];
         for (country, state, postcode, padded) in cases {
             let country = Country::lookup(country).unwrap();
