@@ -12,8 +12,8 @@ const SHOW_AFTER: Duration = Duration::from_millis(800);
 /// Rows between checks of the clock and updates of the bar.
 const ROWS_PER_UPDATE: u64 = 4096;
 
-/// A bar that stays hidden until reading has run for [`SHOW_AFTER`], and always when
-/// standard error is not a terminal.
+/// Progress bar on standard error. It appears once reading has run for [`SHOW_AFTER`],
+/// and never when standard error is not a terminal.
 #[derive(Debug)]
 pub(crate) struct ListProgress {
     bar: ProgressBar,

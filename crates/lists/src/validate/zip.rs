@@ -43,7 +43,7 @@ pub(crate) fn restore_leading_zeros(
         b"US" => leading_zeros(state),
         _ => 0,
     };
-    // Only digits and one hyphen can be a ZIP code; checking first also keeps the byte
+    // Only digits and a hyphen can form a ZIP code; checking first also keeps the byte
     // slicing below on character boundaries.
     let zip_characters = postcode
         .bytes()
@@ -51,6 +51,7 @@ pub(crate) fn restore_leading_zeros(
     if zeros == 0 || !zip_characters {
         return None;
     }
+
     let (zip, plus_four) = match postcode.split_once('-') {
         Some((zip, plus_four)) if plus_four.len() == 4 => (zip, Some(plus_four)),
         Some(_) => return None,
@@ -65,6 +66,7 @@ pub(crate) fn restore_leading_zeros(
     if !all_digits(zip) || !plus_four.is_none_or(all_digits) {
         return None;
     }
+
     // Two-zero places may have lost one zero or both; one-zero places only one.
     let missing = 5usize.checked_sub(zip.len())?;
     if missing == 0 || missing > zeros {
