@@ -58,7 +58,8 @@ impl Default for ValidateOptions {
 pub struct Issue {
     /// Row number as Excel shows it.
     pub row: u64,
-    /// 0-based column, or `None` when the issue concerns the whole row.
+    /// 0-based column, or `None` when the issue concerns the whole row or a field that
+    /// no column provides.
     pub column: Option<usize>,
     /// Kind of problem.
     pub code: IssueCode,
