@@ -102,8 +102,9 @@ fn validate_defects_exits_one() {
     let text = sealpost(&["validate", path_str(&fixture("defects.csv"))]);
     assert_eq!(text.status.code(), Some(1));
     let stdout = String::from_utf8(text.stdout).unwrap();
-    assert!(stdout.contains("leading_zero_lost (error): 1"), "{stdout}");
-    assert!(stdout.contains("row 3"), "{stdout}");
+    assert!(stdout.contains("leading_zero_lost: 1"), "{stdout}");
+    assert!(stdout.contains("row 3 (error): ZIP code"), "{stdout}");
+    assert!(stdout.contains("row 10 (warning): postcode"), "{stdout}");
 }
 
 #[test]

@@ -194,10 +194,15 @@ fn render_text(
         return out;
     }
     for (code, count) in counted {
-        let _ = writeln!(out, "\n{code} ({}): {count}", code.severity());
+        let _ = writeln!(out, "\n{code}: {count}");
         for issue in examples.get(&code).into_iter().flatten() {
-            // Messages already name the column concerned.
-            let _ = write!(out, "  row {}: {}", issue.row, issue.message);
+            // Messages already name the column concerned. The severity is per issue
+            // because a valid postcode in non-canonical form is only a warning.
+            let _ = write!(
+                out,
+                "  row {} ({}): {}",
+                issue.row, issue.severity, issue.message
+            );
             if let Some(suggestion) = &issue.suggestion {
                 let _ = write!(out, " [suggestion: {suggestion:?}]");
             }
