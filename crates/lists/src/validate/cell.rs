@@ -60,16 +60,14 @@ pub(crate) fn is_formula_risk(cell: &str) -> bool {
     !(is_plain_number(cell) || is_phone_number(cell))
 }
 
-/// Returns true for a sign, digits and at most one decimal separator, such as `-12.5`.
+/// Returns true for a sign followed by digit groups joined by single `.` or `,`
+/// separators, such as `-12.5`, `+3` or `-1,234.50`.
 fn is_plain_number(cell: &str) -> bool {
     let unsigned = cell.strip_prefix(['+', '-']).unwrap_or(cell);
-    let (whole, fraction) = match unsigned.split_once(['.', ',']) {
-        Some((whole, fraction)) => (whole, fraction),
-        None => (unsigned, "0"),
-    };
-    let all_digits =
-        |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
-    all_digits(whole) && all_digits(fraction)
+    !unsigned.is_empty()
+        && unsigned
+            .split(['.', ','])
+            .all(|group| !group.is_empty() && group.bytes().all(|byte| byte.is_ascii_digit()))
 }
 
 /// Returns true for `+` followed by digits, spaces, brackets, dots and hyphens, with at
@@ -204,6 +202,11 @@ mod tests {
             ("-12.5", false),
             ("+3", false),
             ("-0,75", false),
+            ("-1,234.50", false),
+            ("-1.234,50", false),
+            ("-1,,2", true),
+            ("-1.", true),
+            ("+", true),
             ("+12", false),
             ("12 High Street", false),
             ("a=b", false),
