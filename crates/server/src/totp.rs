@@ -32,12 +32,36 @@ pub fn otpauth_url(secret_base32: &str, email: &str) -> Option<String> {
 
 /// Checks whether `code` is valid for `secret` now.
 pub fn check(secret_base32: &str, email: &str, code: &str) -> bool {
-    build(secret_base32, email).is_some_and(|totp| totp.check_current(code.trim()).unwrap_or(false))
+    matching_step(secret_base32, email, code).is_some()
 }
+
+/// Finds the 30-second time step (Unix seconds / 30) whose code is `code`, looking at
+/// the current step and one step either side. The caller stores the step and rejects
+/// any later code from the same or an earlier step, so a code works only once.
+pub fn matching_step(secret_base32: &str, email: &str, code: &str) -> Option<i64> {
+    let totp = build(secret_base32, email)?;
+    let code = code.trim();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let current = now / STEP_SECONDS;
+    [current.saturating_sub(1), current, current + 1]
+        .into_iter()
+        .find(|step| totp.generate(step * STEP_SECONDS) == code)
+        .and_then(|step| i64::try_from(step).ok())
+}
+
+const STEP_SECONDS: u64 = 30;
 
 /// Computes the current code for `secret`, for tests and scripted sign-ins.
 pub fn current_code(secret_base32: &str, email: &str) -> Option<String> {
     build(secret_base32, email)?.generate_current().ok()
+}
+
+/// Computes the code for `secret` at `unix_seconds`, for tests and scripted sign-ins.
+pub fn code_at(secret_base32: &str, email: &str, unix_seconds: u64) -> Option<String> {
+    Some(build(secret_base32, email)?.generate(unix_seconds))
 }
 
 #[cfg(test)]
@@ -49,6 +73,12 @@ mod tests {
         let secret = generate_secret();
         let code = current_code(&secret, "a@example.com").unwrap();
         assert!(check(&secret, "a@example.com", &code));
+        let step = matching_step(&secret, "a@example.com", &code).unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        assert!((step - i64::try_from(now / 30).unwrap()).abs() <= 1);
         assert!(!check(&secret, "a@example.com", "000000x"));
         assert!(!check("not base32 !!", "a@example.com", &code));
         assert!(

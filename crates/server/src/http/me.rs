@@ -105,7 +105,12 @@ pub async fn confirm_totp(
             "start enrolment with POST /v1/me/totp first",
         ));
     };
-    if !totp::check(&pending, &record.member.email, &request.code) {
+    let step = totp::matching_step(&pending, &record.member.email, &request.code);
+    let fresh = match step {
+        Some(step) => members::use_totp_step(&state.db, principal.member_id, step).await?,
+        None => false,
+    };
+    if !fresh {
         state
             .audit
             .append(principal.event("member.totp_enabled", Outcome::Failure))

@@ -148,7 +148,11 @@ async fn check_second_factor(
             "send the current code of your authenticator app in `totp`",
         ));
     };
-    if totp::check(secret, &member.email, code) {
+    // A code is accepted once: a replay within its validity window fails like a wrong
+    // code.
+    if let Some(step) = totp::matching_step(secret, &member.email, code)
+        && members::use_totp_step(&state.db, member.id, step).await?
+    {
         return Ok(());
     }
     Err(fail(

@@ -193,6 +193,20 @@ pub async fn set_totp_pending(db: &Db, id: Uuid, secret: &str) -> Result<(), sql
     Ok(())
 }
 
+/// Records that a TOTP code of `step` was used; returns false when a code of this or a
+/// later step was already used, which makes the code a replay.
+pub async fn use_totp_step(db: &Db, id: Uuid, step: i64) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE members SET totp_last_step = $1 \
+         WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+    )
+    .bind(step)
+    .bind(id.to_string())
+    .execute(db.pool())
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
 /// Makes the pending TOTP secret the active one.
 pub async fn confirm_totp(db: &Db, id: Uuid, secret: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE members SET totp_secret = $1, totp_pending_secret = NULL WHERE id = $2")

@@ -241,12 +241,29 @@ async fn totp_enrolment_then_required_at_sign_in() {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(problem["type"], "urn:sealpost:problem:totp-required");
-    let code = sealpost_server::totp::current_code(secret, &credential.email).unwrap();
+
+    // The code used for the confirmation cannot be used again.
     let body = json!({ "email": credential.email, "password": credential.password, "totp": code });
+    let (status, problem) = server
+        .call(Method::POST, "/v1/sessions", None, Some(body.clone()))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
+
+    // The next step's code works once.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let next = sealpost_server::totp::code_at(secret, &credential.email, now + 30).unwrap();
+    let body = json!({ "email": credential.email, "password": credential.password, "totp": next });
+    let (status, _) = server
+        .call(Method::POST, "/v1/sessions", None, Some(body.clone()))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
     let (status, _) = server
         .call(Method::POST, "/v1/sessions", None, Some(body))
         .await;
-    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // Requiring admin TOTP now works for this admin. A second admin without a factor
     // can then no longer sign in, while Globex's admin is unaffected.
