@@ -496,6 +496,10 @@ fn rejected_files_table() {
             "xls-bad-formula.xls",
             "the spreadsheet parser failed on malformed content",
         ),
+        (
+            "xlsb-missing-relationship.xlsb",
+            "the spreadsheet parser failed on malformed content",
+        ),
     ];
     for (name, message) in cases {
         let error = open_error(name, &OpenOptions::default());
