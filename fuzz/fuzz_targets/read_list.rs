@@ -9,7 +9,16 @@
 
 use sealpost_lists::{Limits, ListReader, OpenOptions, Record, SheetChoice};
 
-const DELIMITERS: [Option<u8>; 8] = [None, Some(b','), Some(b';'), Some(b'\t'), Some(b'|'), None, Some(b'"'), Some(0xE9)];
+const DELIMITERS: [Option<u8>; 8] = [
+    None,
+    Some(b','),
+    Some(b';'),
+    Some(b'\t'),
+    Some(b'|'),
+    None,
+    Some(b'"'),
+    Some(0xE9),
+];
 const ENCODINGS: [Option<&str>; 4] = [None, Some("utf-8"), Some("windows-1252"), Some("utf-16le")];
 
 fn options(selector: u8) -> OpenOptions {
