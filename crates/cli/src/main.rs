@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod commands;
+mod panic_guard;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,10 +29,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    panic_guard::install();
     let cli = Cli::parse();
-    match cli.command {
+    panic_guard::run(|| match cli.command {
         Command::Validate(args) => commands::validate::run(args),
         Command::Preview(args) => commands::preview::run(args),
         Command::Envelope(args) => commands::envelope::run(args),
-    }
+    })
 }

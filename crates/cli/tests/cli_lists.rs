@@ -317,3 +317,29 @@ fn sheet_by_name_or_position() {
         assert!(stderr.contains("Recipients"), "{stderr}");
     }
 }
+
+#[test]
+fn parser_panic_prints_one_line() {
+    // calamine panics on these files; the reader catches the panic, and the user must see
+    // only its plain error, even with backtraces switched on.
+    let read_fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lists/tests/fixtures/read");
+    for name in ["xlsb-bad-string-index.xlsb", "xls-bad-formula.xls"] {
+        let path = read_fixtures.join(name);
+        for command in ["validate", "preview"] {
+            let output = Command::new(env!("CARGO_BIN_EXE_sealpost"))
+                .args([command, path_str(&path)])
+                .env("RUST_BACKTRACE", "1")
+                .output()
+                .expect("the sealpost binary runs");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{name} {command}: {stderr}");
+            assert!(
+                output.stdout.is_empty(),
+                "{name} {command}: stdout not empty"
+            );
+            assert_eq!(stderr.lines().count(), 1, "{name} {command}: {stderr}");
+            assert!(stderr.starts_with("error: cannot read"), "{stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+        }
+    }
+}
