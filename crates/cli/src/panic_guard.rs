@@ -1,8 +1,8 @@
 //! Keeps panic text and backtraces away from users.
 //!
 //! The list reader catches panics of the spreadsheet parser (calamine 0.38 panics on some
-//! malformed XLSB and XLS files) and turns them into a read error, but the default panic
-//! hook has already printed the panic message, its source location and, with
+//! malformed XLSB and XLS files) and turns them into a read error. By then the default
+//! panic hook has already printed the panic message, its source location and, with
 //! `RUST_BACKTRACE` set, a backtrace to standard error. The hook installed here prints
 //! nothing, so a caught panic leaves only the reader's plain error, and [`run`] turns a
 //! panic that nothing caught into one plain line.
@@ -10,8 +10,8 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 
-/// Exit status after an internal error, the same as for a list that cannot be read: no
-/// report was produced.
+/// Exit status after an internal error. It is the same as for a list that cannot be read,
+/// because in both cases no report was produced.
 const INTERNAL_ERROR_STATUS: u8 = 2;
 
 /// Replaces the default panic hook with one that prints nothing.

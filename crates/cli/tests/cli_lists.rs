@@ -343,3 +343,40 @@ fn parser_panic_prints_one_line() {
         }
     }
 }
+
+#[test]
+fn heading_line_breaks_are_escaped() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("list.csv");
+    std::fs::write(
+        &path,
+        "Name,Street,Town,\"Post\nCode\"\nAda Lovelace,1 Main St,London,SW1A 1AA\n",
+    )
+    .unwrap();
+
+    for command in ["validate", "preview"] {
+        let output = sealpost(&[command, path_str(&path)]);
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.contains("Post\\nCode"), "{command}: {stdout}");
+        assert!(
+            !stdout.lines().any(|line| line.starts_with("Code")),
+            "{command}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn list_without_rows_is_noted() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("list.csv");
+    std::fs::write(&path, "Name,Street,Town,Post Code\n").unwrap();
+
+    let output = sealpost(&["validate", path_str(&path)]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("0 data rows"), "{stdout}");
+    assert!(
+        stdout.contains("note: the list has no data rows below the headings"),
+        "{stdout}"
+    );
+}

@@ -125,8 +125,8 @@ fn render_text(mapping: &ColumnMapping, records: &[Record]) -> String {
     let mut table: Vec<Vec<String>> = Vec::with_capacity(records.len() + 1);
     let mut heading = vec!["row".to_owned()];
     heading.extend(mapping.columns().iter().map(|column| match column.field {
-        Some(field) => format!("{} ({field})", column.header),
-        None => column.header.clone(),
+        Some(field) => format!("{} ({field})", display_cell(&column.header)),
+        None => display_cell(&column.header),
     }));
     table.push(heading);
     for record in records {
@@ -163,7 +163,9 @@ fn render_text(mapping: &ColumnMapping, records: &[Record]) -> String {
     out
 }
 
-fn display_cell(cell: &str) -> String {
+/// Returns the cell as it can be shown on one line: with any control character, such as a
+/// line break inside a quoted field, written as an escape.
+pub(crate) fn display_cell(cell: &str) -> String {
     if cell.chars().any(char::is_control) {
         cell.escape_debug().to_string()
     } else {

@@ -11,6 +11,7 @@ use sealpost_lists::{
 };
 
 use super::list::ListArgs;
+use super::preview::display_cell;
 use super::progress::ListProgress;
 
 /// Issues listed per code in text output.
@@ -164,8 +165,8 @@ fn render_text(
         .columns()
         .iter()
         .map(|column| match column.field {
-            Some(field) => format!("{} -> {field}", column.header),
-            None => format!("{} (custom)", column.header),
+            Some(field) => format!("{} -> {field}", display_cell(&column.header)),
+            None => format!("{} (custom)", display_cell(&column.header)),
         })
         .collect();
     let _ = writeln!(out, "  columns: {}", mapped.join(", "));
@@ -189,6 +190,13 @@ fn render_text(
         .filter(|(_, count)| **count > 0)
         .map(|(code, count)| (*code, *count))
         .collect();
+    if rows.total == 0 {
+        let _ = writeln!(
+            out,
+            "note: the list has no data rows below the headings; check that this is the right \
+             file, sheet (--sheet) and heading row (--header-row)"
+        );
+    }
     if counted.is_empty() {
         let _ = writeln!(out, "no issues found");
         return out;
