@@ -546,3 +546,56 @@ fn message_quotes_only_its_cell() {
     assert!(!message.contains("Lovelace"), "{message}");
     assert!(message.contains("\"Notes\""), "{message}");
 }
+
+#[test]
+fn messages_fit_the_field() {
+    let short = record(2, &GOOD_ROW[..1]);
+    let mut issues = Vec::new();
+    validator().validate(&short, &mut issues);
+    let ragged = issues
+        .iter()
+        .find(|issue| issue.code == IssueCode::RaggedRow)
+        .expect("a one-field row is ragged");
+    assert!(
+        ragged.message.starts_with("the row has 1 field but"),
+        "{}",
+        ragged.message
+    );
+
+    // Advice about address lines is given for address lines only.
+    let long_name = "N".repeat(60);
+    let (_, issues) = check(&row_with(&[("First Name", &long_name)]));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].code, IssueCode::FieldTooLong);
+    assert!(
+        !issues[0].message.contains("address line"),
+        "{}",
+        issues[0].message
+    );
+
+    let long_street = "S".repeat(60);
+    let (_, issues) = check(&row_with(&[("Address 1", &long_street)]));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(
+        issues[0].message.contains("another address line"),
+        "{}",
+        issues[0].message
+    );
+
+    let (_, issues) = check(&row_with(&[("Last Name", "Love\nlace")]));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].code, IssueCode::ControlCharacters);
+    assert!(
+        !issues[0].message.contains("address line"),
+        "{}",
+        issues[0].message
+    );
+
+    let (_, issues) = check(&row_with(&[("Address 1", "12 High St\nFlat 2")]));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(
+        issues[0].message.contains("own address line"),
+        "{}",
+        issues[0].message
+    );
+}

@@ -163,7 +163,8 @@ impl Validator {
                 None,
                 IssueCode::RaggedRow,
                 format!(
-                    "the row has {used} fields but the header has {width}; quote fields that contain the delimiter or remove the extra fields"
+                    "the row has {} but the header has {width}; quote fields that contain the delimiter or remove the extra fields",
+                    count_fields(used)
                 ),
                 None,
             );
@@ -172,7 +173,8 @@ impl Validator {
                 None,
                 IssueCode::RaggedRow,
                 format!(
-                    "the row has {count} fields but the header has {width}, so later cells may be under the wrong headings; add the missing fields"
+                    "the row has {} but the header has {width}, so later cells may be under the wrong headings; add the missing fields",
+                    count_fields(count)
                 ),
                 None,
             );
@@ -203,8 +205,13 @@ impl Validator {
                     Some(index),
                     IssueCode::ControlCharacters,
                     format!(
-                        "{} contains a line break or tab, which cannot be printed in one line; put each part in its own address line",
-                        self.describe(index, cell)
+                        "{} contains a line break or tab, which cannot be printed in one line; {}",
+                        self.describe(index, cell),
+                        if is_address_line(field) {
+                            "put each part in its own address line"
+                        } else {
+                            "replace it with a space"
+                        }
                     ),
                     None,
                 );
@@ -257,8 +264,13 @@ impl Validator {
                         Some(index),
                         IssueCode::FieldTooLong,
                         format!(
-                            "{} has {length} characters, more than the {limit} that fit on a printed line; shorten it or move part to another address line",
-                            self.column_name(index)
+                            "{} has {length} characters, more than the {limit} that fit on a printed line; {}",
+                            self.column_name(index),
+                            if is_address_line(field) {
+                                "shorten it or move part to another address line"
+                            } else {
+                                "shorten it"
+                            }
                         ),
                         None,
                     );
@@ -291,6 +303,23 @@ fn shorten(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
         Some((end, _)) => format!("{}…", &text[..end]).into(),
         None => text.into(),
     }
+}
+
+/// Returns "1 field" or "N fields" for messages about a row's shape.
+fn count_fields(count: usize) -> String {
+    if count == 1 {
+        "1 field".to_owned()
+    } else {
+        format!("{count} fields")
+    }
+}
+
+/// Returns true for the address lines, where part of a value can move to the next line.
+fn is_address_line(field: Option<Field>) -> bool {
+    matches!(
+        field,
+        Some(Field::Address1 | Field::Address2 | Field::Address3)
+    )
 }
 
 /// Appends issues for one row, filling in the row number and each code's severity.
