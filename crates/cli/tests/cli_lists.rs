@@ -380,3 +380,41 @@ fn list_without_rows_is_noted() {
         "{stdout}"
     );
 }
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    // Far more output than a pipe buffers, so writing fails once the reader has gone, as
+    // with `sealpost preview FILE | head -1`. Every postcode is invalid, so validate
+    // lists 5,000 issues and exits 1.
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("list.csv");
+    let mut list = String::from("Name,Street,Town,Post Code\n");
+    for number in 0..5_000 {
+        list.push_str(&format!(
+            "Person {number},{number} High Street,London,SW1A 1A\n"
+        ));
+    }
+    std::fs::write(&path, list).unwrap();
+    let file = path_str(&path);
+
+    let cases: [(&[&str], i32); 2] = [
+        (
+            &["preview", "--rows", "2..5002", "--format", "json", file],
+            0,
+        ),
+        (&["validate", "--format", "json", file], 1),
+    ];
+    for (args, status) in cases {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sealpost"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the sealpost binary runs");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(status), "{args:?}");
+    }
+}

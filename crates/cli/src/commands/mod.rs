@@ -2,6 +2,7 @@
 
 pub(crate) mod envelope;
 mod list;
+mod output;
 pub(crate) mod preview;
 mod progress;
 pub(crate) mod validate;

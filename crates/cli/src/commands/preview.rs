@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use sealpost_lists::{Column, ColumnMapping, Record};
 
 use super::list::ListArgs;
+use super::output;
 
 /// Rows shown when `--rows` is not given.
 const DEFAULT_ROWS: u64 = 20;
@@ -55,10 +56,7 @@ fn parse_range(text: &str) -> Result<Range<u64>, String> {
 
 pub(crate) fn run(args: Args) -> ExitCode {
     match preview(&args) {
-        Ok(output) => {
-            print!("{output}");
-            ExitCode::SUCCESS
-        }
+        Ok(output) => output::print(&output, ExitCode::SUCCESS),
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(2)

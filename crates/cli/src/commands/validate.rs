@@ -11,6 +11,7 @@ use sealpost_lists::{
 };
 
 use super::list::ListArgs;
+use super::output;
 use super::preview::display_cell;
 use super::progress::ListProgress;
 
@@ -43,12 +44,12 @@ enum OutputFormat {
 pub(crate) fn run(args: Args) -> ExitCode {
     match validate(&args) {
         Ok((output, has_errors)) => {
-            print!("{output}");
-            if has_errors {
+            let status = if has_errors {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
-            }
+            };
+            output::print(&output, status)
         }
         Err(error) => {
             eprintln!("error: {error:#}");
