@@ -418,3 +418,21 @@ fn closed_pipe_is_not_an_error() {
         assert_eq!(output.status.code(), Some(status), "{args:?}");
     }
 }
+
+#[test]
+fn missing_name_column_is_explained() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("list.csv");
+    std::fs::write(&path, "First Name,Street,Town\nAda,1 Main St,London\n").unwrap();
+
+    let output = sealpost(&["validate", path_str(&path)]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout
+            .contains("no column maps to a name (full_name, first_name and last_name, or company)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("no column maps to postcode"), "{stdout}");
+    assert!(stdout.contains("--mapping FILE"), "{stdout}");
+}

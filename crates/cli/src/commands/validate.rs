@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use sealpost_lists::{
-    Column, ColumnMapping, DEFAULT_ISSUE_LIMIT, Issue, IssueCode, ListInfo, ListReader, Record,
-    RowCounts, ValidateOptions, ValidationReport, Validator,
+    Column, ColumnMapping, DEFAULT_ISSUE_LIMIT, Field, Issue, IssueCode, ListInfo, ListReader,
+    Record, RowCounts, ValidateOptions, ValidationReport, Validator,
 };
 
 use super::list::ListArgs;
@@ -172,9 +172,18 @@ fn render_text(
         .collect();
     let _ = writeln!(out, "  columns: {}", mapped.join(", "));
     for field in mapping.missing_required() {
+        // `missing_required` names a missing recipient name as `full_name`, but a first
+        // and last name or a company would do as well.
+        let missing = match field {
+            Field::FullName => {
+                "a name (full_name, first_name and last_name, or company)".to_owned()
+            }
+            other => other.to_string(),
+        };
         let _ = writeln!(
             out,
-            "  note: no column maps to {field}, so every row will miss it (use --mapping)"
+            "  note: no column maps to {missing}, so every row will miss it; rename the \
+             heading or map it with --mapping FILE"
         );
     }
 
