@@ -18,9 +18,15 @@ struct Cli {
     command: Command,
 }
 
+/// Exit statuses of `sealpost validate`, as docs/validation.md lists them.
+const VALIDATE_EXIT_STATUS: &str = "Exit status: 0 when no row has an error (warnings \
+    allowed), 1 when at least one row has an error, 2 when the list cannot be read or the \
+    command line is invalid (the reason is on standard error).";
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check a mailing list row by row and report every problem found.
+    #[command(after_help = VALIDATE_EXIT_STATUS)]
     Validate(commands::validate::Args),
     /// Print decoded, mapped rows of a mailing list.
     Preview(commands::preview::Args),

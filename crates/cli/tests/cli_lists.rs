@@ -436,3 +436,23 @@ fn missing_name_column_is_explained() {
     assert!(stdout.contains("no column maps to postcode"), "{stdout}");
     assert!(stdout.contains("--mapping FILE"), "{stdout}");
 }
+
+#[test]
+fn validate_help_and_limits() {
+    let help = sealpost(&["validate", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let stdout = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        stdout.contains("Exit status: 0 when no row has an error"),
+        "{stdout}"
+    );
+
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("list.csv");
+    std::fs::write(&path, CLEAN_LIST).unwrap();
+    let zero = sealpost(&["validate", "--max-field-length", "0", path_str(&path)]);
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(zero.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&zero.stderr);
+    assert!(stderr.contains("--max-field-length"), "{stderr}");
+}

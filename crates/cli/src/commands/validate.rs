@@ -29,7 +29,12 @@ pub(crate) struct Args {
 
     /// Characters of a printed field (name, company, address line, city, state) that
     /// fit on one line; longer fields are errors.
-    #[arg(long, value_name = "CHARACTERS", default_value_t = 50)]
+    #[arg(
+        long,
+        value_name = "CHARACTERS",
+        default_value_t = 50,
+        value_parser = parse_field_length
+    )]
     max_field_length: usize,
 }
 
@@ -39,6 +44,15 @@ enum OutputFormat {
     Text,
     /// One JSON object, described in docs/validation.md.
     Json,
+}
+
+fn parse_field_length(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(length) if length > 0 => Ok(length),
+        _ => Err(format!(
+            "expected a whole number of characters of at least 1, such as 50; got {text:?}"
+        )),
+    }
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
