@@ -456,3 +456,42 @@ fn validate_help_and_limits() {
     let stderr = String::from_utf8_lossy(&zero.stderr);
     assert!(stderr.contains("--max-field-length"), "{stderr}");
 }
+
+#[test]
+fn ignored_options_are_noted() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("clean.csv");
+    std::fs::write(&path, CLEAN_LIST).unwrap();
+    let workbook = fixture("sample-500.xlsx");
+
+    let cases: [(&str, &str, &Path, &str); 4] = [
+        ("validate", "--sheet", &path, "--sheet was ignored"),
+        ("preview", "--sheet", &path, "--sheet was ignored"),
+        (
+            "validate",
+            "--encoding",
+            &workbook,
+            "--encoding was ignored",
+        ),
+        (
+            "preview",
+            "--delimiter",
+            &workbook,
+            "--delimiter was ignored",
+        ),
+    ];
+    for (command, option, file, note) in cases {
+        let value = match option {
+            "--sheet" => "Recipients",
+            "--encoding" => "windows-1252",
+            _ => ";",
+        };
+        let output = sealpost(&[command, option, value, path_str(file)]);
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.contains(note), "{command} {option}: {stdout}");
+    }
+
+    let plain = sealpost(&["validate", path_str(&path)]);
+    let stdout = String::from_utf8(plain.stdout).unwrap();
+    assert!(!stdout.contains("was ignored"), "{stdout}");
+}

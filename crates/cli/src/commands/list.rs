@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use sealpost_lists::{
-    ColumnMapping, Country, ExplicitMapping, ListReader, OpenOptions, SheetChoice,
+    ColumnMapping, Country, ExplicitMapping, Format, ListReader, OpenOptions, SheetChoice,
 };
 
 /// The list file and the options that override format, encoding, delimiter and heading
@@ -106,6 +106,36 @@ impl ListArgs {
             None => ColumnMapping::automatic(headers),
         };
         Ok((reader, mapping))
+    }
+}
+
+impl ListArgs {
+    /// Returns a note for each option given that does not apply to the list's format, so
+    /// that text output can say it was ignored.
+    pub(crate) fn ignored_options(&self, format: Format) -> Vec<String> {
+        let mut notes = Vec::new();
+        if format == Format::Csv {
+            if self.sheet.is_some() {
+                notes.push(format!(
+                    "--sheet was ignored because {} is a text file, not a workbook",
+                    self.file.display()
+                ));
+            }
+        } else {
+            let text_only = [
+                ("--encoding", self.encoding.is_some()),
+                ("--delimiter", self.delimiter.is_some()),
+            ];
+            for (option, given) in text_only {
+                if given {
+                    notes.push(format!(
+                        "{option} was ignored because {} is a workbook ({format}), not a text file",
+                        self.file.display()
+                    ));
+                }
+            }
+        }
+        notes
     }
 }
 

@@ -82,7 +82,13 @@ fn preview(args: &Args) -> Result<String> {
         .with_context(|| format!("cannot read {}", args.list.file.display()))?;
     match args.format {
         OutputFormat::Json => render_json(&mapping, &records),
-        OutputFormat::Text => Ok(render_text(&mapping, &records)),
+        OutputFormat::Text => {
+            let mut out = render_text(&mapping, &records);
+            for note in args.list.ignored_options(reader.info().format) {
+                let _ = writeln!(out, "note: {note}");
+            }
+            Ok(out)
+        }
     }
 }
 

@@ -185,6 +185,9 @@ fn render_text(
         })
         .collect();
     let _ = writeln!(out, "  columns: {}", mapped.join(", "));
+    for note in list.ignored_options(info.format) {
+        let _ = writeln!(out, "  note: {note}");
+    }
     for field in mapping.missing_required() {
         // `missing_required` names a missing recipient name as `full_name`, but a first
         // and last name or a company would do as well.
