@@ -22,7 +22,8 @@ pub enum SheetChoice {
 /// Choices that override detection; the default detects everything.
 #[derive(Debug, Clone, Default)]
 pub struct OpenOptions {
-    /// Sheet to read; default: the first sheet with data. Ignored for text.
+    /// Sheet to read; default: the first visible sheet with data (a hidden one only when
+    /// no visible sheet has data). Ignored for text.
     pub sheet: Option<SheetChoice>,
     /// Text encoding label (WHATWG names such as `utf-8`, `utf-16le`, `windows-1252`);
     /// default: detected. Ignored for spreadsheets.

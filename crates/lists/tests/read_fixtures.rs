@@ -390,6 +390,20 @@ fn spreadsheet_skips_empty_first_sheet() {
 }
 
 #[test]
+fn spreadsheet_prefers_visible_sheet() {
+    let reader = open("hidden-first-sheet.xlsx");
+    assert_eq!(reader.info().sheet.as_deref(), Some("Recipients"));
+    assert_eq!(reader.info().sheets, ["Lookup", "Recipients"]);
+
+    let options = OpenOptions {
+        sheet: Some(SheetChoice::Index(0)),
+        ..OpenOptions::default()
+    };
+    let hidden = ListReader::open(&fixture("hidden-first-sheet.xlsx"), &options).unwrap();
+    assert_eq!(hidden.info().headers, ["Code", "Region"]);
+}
+
+#[test]
 fn spreadsheet_merged_cells_fill_down() {
     for name in ["merged-region.xlsx", "merged-region.ods"] {
         let mut reader = open(name);

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, XlsbError, Xlsx, XlsxError};
+use calamine::{
+    Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Xls, Xlsb, XlsbError, Xlsx, XlsxError,
+};
 
 use super::grid::{Grid, GridBuilder};
 use super::number_format::DigitFormat;
@@ -105,7 +107,8 @@ impl Workbook {
         }
     }
 
-    /// Loads the chosen sheet, or the first sheet with data when `choice` is `None`.
+    /// Loads the chosen sheet, or the first visible sheet with data when `choice` is
+    /// `None` (a hidden sheet with data when no visible one has any).
     ///
     /// NOTE: XLSB merged regions are not reported, because calamine does not read them.
     ///
@@ -138,13 +141,32 @@ impl Workbook {
             };
             return self.load_named(&name, limits);
         }
-        for name in &names {
+        // Visible sheets come first: a hidden sheet usually holds lookups, not the list.
+        let visible = self.visible_names();
+        let mut ordered = names.clone();
+        ordered.sort_by_key(|name| !visible.contains(name));
+        for name in &ordered {
             let loaded = self.load_named(name, limits)?;
             if !loaded.grid.is_empty() {
                 return Ok(loaded);
             }
         }
         Err(ReadError::NoData)
+    }
+
+    /// Returns the names of the sheets that are not hidden.
+    fn visible_names(&self) -> Vec<String> {
+        let sheets = match self {
+            Workbook::Xlsx(book) => book.sheets_metadata(),
+            Workbook::Xlsb(book) => book.sheets_metadata(),
+            Workbook::Xls(book, _) => book.sheets_metadata(),
+            Workbook::Ods(book, _) => book.sheets_metadata(),
+        };
+        sheets
+            .iter()
+            .filter(|sheet| sheet.visible == SheetVisible::Visible)
+            .map(|sheet| sheet.name.clone())
+            .collect()
     }
 
     fn load_named(&mut self, name: &str, limits: Limits) -> Result<LoadedSheet, ReadError> {
