@@ -435,6 +435,10 @@ fn missing_name_column_is_explained() {
     );
     assert!(stdout.contains("no column maps to postcode"), "{stdout}");
     assert!(stdout.contains("--mapping FILE"), "{stdout}");
+    assert!(
+        stdout.contains("rows: 1 data row, 0 valid, 1 invalid"),
+        "{stdout}"
+    );
 }
 
 #[test]

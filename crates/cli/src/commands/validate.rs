@@ -207,8 +207,11 @@ fn render_text(
     let rows = report.rows;
     let _ = writeln!(
         out,
-        "\nrows: {} data rows, {} valid, {} invalid",
-        rows.total, rows.valid, rows.invalid
+        "\nrows: {} data {}, {} valid, {} invalid",
+        rows.total,
+        if rows.total == 1 { "row" } else { "rows" },
+        rows.valid,
+        rows.invalid
     );
 
     let counted: Vec<(IssueCode, u64)> = report
