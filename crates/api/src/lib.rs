@@ -11,6 +11,7 @@ mod problem;
 mod roles;
 mod sessions;
 mod tokens;
+mod upload_keys;
 
 pub use account::{
     AcceptInvitationRequest, Account, AccountSettingsRequest, Health, InvitationCreated,
@@ -24,3 +25,4 @@ pub use sessions::{SessionCreated, SignInRequest};
 pub use tokens::{
     ApiTokenCreated, ApiTokenInfo, ApiTokenList, ApiTokenRequest, RotateTokenRequest,
 };
+pub use upload_keys::UploadKey;

@@ -78,7 +78,35 @@ pub struct Config {
     /// Log output.
     #[serde(default)]
     pub logging: LoggingConfig,
+    /// Where the key that wraps the accounts' upload private keys lives.
+    #[serde(default)]
+    pub upload_keys: UploadKeyConfig,
 }
+
+/// The key-encryption key of the upload private keys.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadKeyConfig {
+    /// A local key file with mode 0600, as written by `init` and `demo`. Defaults to
+    /// `upload-kek.key` next to the configuration file or in the data directory.
+    pub kek_file: Option<PathBuf>,
+}
+
+impl UploadKeyConfig {
+    /// The key file's path; only a configuration parsed from text alone lacks one.
+    pub fn kek_path(&self) -> Result<&Path, ConfigError> {
+        self.kek_file
+            .as_deref()
+            .ok_or_else(|| ConfigError::Invalid {
+                key: "upload_keys.kek_file",
+                message: "no key file is configured; name one such as /etc/sealpost/upload-kek.key"
+                    .to_owned(),
+            })
+    }
+}
+
+/// The key file's name when the configuration does not name one.
+pub const DEFAULT_KEK_FILE: &str = "upload-kek.key";
 
 /// Certificate and private key files.
 #[derive(Debug, Clone, Deserialize)]
@@ -295,6 +323,10 @@ impl Config {
             source,
         })?;
         let mut config = Self::parse(&text, path)?;
+        if config.upload_keys.kek_file.is_none() {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            config.upload_keys.kek_file = Some(dir.join(DEFAULT_KEK_FILE));
+        }
         config.apply_env(|name| std::env::var(name).ok())?;
         config.validate()?;
         Ok(config)
@@ -331,6 +363,9 @@ impl Config {
             alerts: AlertConfig::default(),
             password_hash: PasswordHashConfig::default(),
             logging: LoggingConfig::default(),
+            upload_keys: UploadKeyConfig {
+                kek_file: Some(dir.join(DEFAULT_KEK_FILE)),
+            },
         };
         config.apply_env(|name| std::env::var(name).ok())?;
         config.validate_values()?;

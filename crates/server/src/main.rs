@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use sealpost_server::config::Config;
 use sealpost_server::db::Db;
+use sealpost_server::keyprovider::LocalKeyFile;
 use sealpost_server::ops::{self, DemoDir};
 use sealpost_server::secrets::PasswordHasherConfig;
 use sealpost_server::tls::DemoPki;
@@ -136,6 +137,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             name,
         } => {
             let config = location.load()?;
+            ensure_kek_file(&config)?;
             let db = Db::open(&config.database_url).await?;
             let hasher = PasswordHasherConfig::new(&config.password_hash)?;
             let (password, generated) = match std::env::var("SEALPOST_INIT_PASSWORD") {
@@ -205,6 +207,18 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Creates the upload key-encryption key file unless it exists.
+fn ensure_kek_file(config: &Config) -> anyhow::Result<()> {
+    let path = config.upload_keys.kek_path()?;
+    if LocalKeyFile::create_if_missing(path)? {
+        eprintln!(
+            "created the upload key-encryption key {}; back it up: without it no upload can be opened",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// Parses `SEQ:HASH` for `audit verify --anchor`.
 fn parse_anchor(text: &str) -> anyhow::Result<(i64, String)> {
     let (seq, hash) = text
@@ -235,6 +249,7 @@ async fn demo(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<ExitCode> {
     let mut config = Config::for_data_dir(data_dir)?;
     config.listen = listen;
     logging::init(&config.logging);
+    ensure_kek_file(&config)?;
     if created_pki {
         tracing::info!(ca = %pki.ca_cert.display(), "created the demo certificate authority");
     }

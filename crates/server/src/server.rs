@@ -76,7 +76,13 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         .await
         .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", config.listen))?;
     let local_addr = listener.local_addr()?;
-    let state = AppState::new(config, db)?;
+    let provider = crate::keyprovider::LocalKeyFile::open(config.upload_keys.kek_path()?).map_err(
+        |error| {
+            anyhow::Error::new(error)
+                .context("cannot load the upload key-encryption key; `init` and `demo` create it")
+        },
+    )?;
+    let state = AppState::new(config, db, Arc::new(provider))?;
     let app = crate::http::router(state.clone());
     let (stop, stopped) = watch::channel(false);
     let acceptor = TlsAcceptor::from(tls);

@@ -6,8 +6,10 @@ use crate::alerts::Alerts;
 use crate::audit::AuditLog;
 use crate::config::Config;
 use crate::db::Db;
+use crate::keyprovider::KeyProvider;
 use crate::ratelimit::RateLimits;
 use crate::secrets::PasswordHasherConfig;
+use crate::upload_keys::UploadKeys;
 
 /// Shared service state.
 #[derive(Debug)]
@@ -24,18 +26,25 @@ pub struct AppState {
     pub limits: RateLimits,
     /// Alert detectors and delivery.
     pub alerts: Alerts,
+    /// The accounts' upload key pairs.
+    pub upload_keys: UploadKeys,
 }
 
 /// The handle handlers receive.
 pub type SharedState = Arc<AppState>;
 
 impl AppState {
-    /// Builds the state over an open database.
-    pub fn new(config: Config, db: Db) -> Result<SharedState, crate::secrets::HashError> {
+    /// Builds the state over an open database, with `provider` wrapping upload keys.
+    pub fn new(
+        config: Config,
+        db: Db,
+        provider: Arc<dyn KeyProvider>,
+    ) -> Result<SharedState, crate::secrets::HashError> {
         let audit = AuditLog::new(db.clone());
         let hasher = PasswordHasherConfig::new(&config.password_hash)?;
         let limits = RateLimits::new(&config.limits);
         let alerts = Alerts::new(audit.clone(), config.alerts.clone());
+        let upload_keys = UploadKeys::new(db.clone(), provider);
         Ok(Arc::new(Self {
             config,
             db,
@@ -43,6 +52,7 @@ impl AppState {
             hasher,
             limits,
             alerts,
+            upload_keys,
         }))
     }
 }

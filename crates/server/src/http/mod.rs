@@ -9,6 +9,7 @@ pub mod members;
 pub mod middleware;
 pub mod sessions;
 pub mod tokens;
+pub mod upload_key;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -24,12 +25,13 @@ use error::ApiError;
 /// The OpenAPI description, generated from the handlers and the `sealpost-api` types.
 #[derive(Debug, OpenApi)]
 #[openapi(
-    info(title = "Sealpost platform API", description = "Accounts, members, credentials and the audit log."),
+    info(title = "Sealpost platform API", description = "Accounts, members, credentials, upload keys and the audit log."),
     paths(
         sessions::sign_in, sessions::sign_out, me::me, me::enrol_totp, me::confirm_totp,
         members::list, members::get, members::change_role, members::deactivate,
         members::invite, members::accept, members::update_account,
         tokens::create, tokens::list_own, tokens::list_account, tokens::revoke, tokens::rotate,
+        upload_key::current, upload_key::rotate,
         audit::read, healthz, readyz,
     ),
     components(schemas(Problem)),
@@ -179,6 +181,8 @@ pub fn router(state: SharedState) -> Router {
             axum::routing::delete(tokens::revoke),
         )
         .route("/v1/tokens/{token_id}/rotate", post(tokens::rotate))
+        .route("/v1/upload-key", get(upload_key::current))
+        .route("/v1/upload-key/rotate", post(upload_key::rotate))
         .route("/v1/audit", get(audit::read))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -8,6 +8,7 @@ pub mod lockout;
 pub mod members;
 pub mod sessions;
 pub mod tokens;
+pub mod upload_keys;
 
 use uuid::Uuid;
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use reqwest::{Method, StatusCode};
 use sealpost_api::{Role, SessionCreated};
 use sealpost_server::config::Config;
+use sealpost_server::keyprovider::LocalKeyFile;
 use sealpost_server::ops::{self, DemoCredential};
 use sealpost_server::server::{self, RunningServer};
 use sealpost_server::tls::DemoPki;
@@ -81,6 +82,8 @@ impl TestServer {
         let config_path = dir.path().join("sealpost.toml");
         std::fs::write(&config_path, &text).expect("write config");
         let config = Config::load(&config_path).expect("valid test configuration");
+        LocalKeyFile::create_if_missing(config.upload_keys.kek_path().expect("key file path"))
+            .expect("create the key-encryption key");
         let running = server::start(config).await.expect("service starts");
         let credentials_file = dir.path().join("demo-credentials.json");
         ops::seed_demo(&running.state.db, &running.state.hasher, &credentials_file)

@@ -9,3 +9,4 @@ mod limits;
 mod roles;
 mod tls;
 mod tokens;
+mod upload_keys;
