@@ -499,3 +499,31 @@ fn ignored_options_are_noted() {
     let stdout = String::from_utf8(plain.stdout).unwrap();
     assert!(!stdout.contains("was ignored"), "{stdout}");
 }
+
+#[test]
+fn unmapped_headings_suggest_header_row() {
+    // A title block of label-value pairs looks like a heading row to the detector.
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("list.csv");
+    std::fs::write(
+        &path,
+        "Report:,Spring campaign,Generated:,2026-03-01\n\
+         ,,,\n\
+         Name,Street,Town,Post Code\n\
+         Ada Lovelace,1 Main St,London,SW1A 1AA\n",
+    )
+    .unwrap();
+
+    let output = sealpost(&["validate", path_str(&path)]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("no heading on row 1 matches a known field"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("--header-row N"), "{stdout}");
+
+    let fixed = sealpost(&["validate", "--header-row", "3", path_str(&path)]);
+    assert_eq!(fixed.status.code(), Some(0));
+    let stdout = String::from_utf8(fixed.stdout).unwrap();
+    assert!(!stdout.contains("matches a known field"), "{stdout}");
+}

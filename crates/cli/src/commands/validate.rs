@@ -188,6 +188,19 @@ fn render_text(
     for note in list.ignored_options(info.format) {
         let _ = writeln!(out, "  note: {note}");
     }
+    let none_mapped = mapping
+        .columns()
+        .iter()
+        .all(|column| column.field.is_none());
+    if let (true, Some(row)) = (none_mapped, info.header_row) {
+        // Usually the heading row was guessed wrong, for example a title block of
+        // label-value pairs above the real headings.
+        let _ = writeln!(
+            out,
+            "  note: no heading on row {row} matches a known field; if the headings are on \
+             another row, pass --header-row N"
+        );
+    }
     for field in mapping.missing_required() {
         // `missing_required` names a missing recipient name as `full_name`, but a first
         // and last name or a company would do as well.
