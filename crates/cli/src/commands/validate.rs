@@ -185,37 +185,7 @@ fn render_text(
         })
         .collect();
     let _ = writeln!(out, "  columns: {}", mapped.join(", "));
-    for note in list.ignored_options(info.format) {
-        let _ = writeln!(out, "  note: {note}");
-    }
-    let none_mapped = mapping
-        .columns()
-        .iter()
-        .all(|column| column.field.is_none());
-    if let (true, Some(row)) = (none_mapped, info.header_row) {
-        // Usually the heading row was guessed wrong, for example a title block of
-        // label-value pairs above the real headings.
-        let _ = writeln!(
-            out,
-            "  note: no heading on row {row} matches a known field; if the headings are on \
-             another row, pass --header-row N"
-        );
-    }
-    for field in mapping.missing_required() {
-        // `missing_required` names a missing recipient name as `full_name`, but a first
-        // and last name or a company would do as well.
-        let missing = match field {
-            Field::FullName => {
-                "a name (full_name, first_name and last_name, or company)".to_owned()
-            }
-            other => other.to_string(),
-        };
-        let _ = writeln!(
-            out,
-            "  note: no column maps to {missing}, so every row will miss it; rename the \
-             heading or map it with --mapping FILE"
-        );
-    }
+    write_notes(&mut out, list, info, mapping);
 
     let rows = report.rows;
     let _ = writeln!(
@@ -269,6 +239,42 @@ fn render_text(
         }
     }
     out
+}
+
+/// Writes a note for each ignored option and for each problem with the heading row or
+/// the mapping that would make every row fail.
+fn write_notes(out: &mut String, list: &ListArgs, info: &ListInfo, mapping: &ColumnMapping) {
+    for note in list.ignored_options(info.format) {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    let none_mapped = mapping
+        .columns()
+        .iter()
+        .all(|column| column.field.is_none());
+    if none_mapped && let Some(row) = info.header_row {
+        // Usually the heading row was guessed wrong, for example a title block of
+        // label-value pairs above the real headings.
+        let _ = writeln!(
+            out,
+            "  note: no heading on row {row} matches a known field; if the headings are on \
+             another row, pass --header-row N"
+        );
+    }
+    for field in mapping.missing_required() {
+        // `missing_required` names a missing recipient name as `full_name`, but a first
+        // and last name or a company would do as well.
+        let missing = match field {
+            Field::FullName => {
+                "a name (full_name, first_name and last_name, or company)".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  note: no column maps to {missing}, so every row will miss it; rename the \
+             heading or map it with --mapping FILE"
+        );
+    }
 }
 
 fn describe_source(info: &ListInfo) -> String {
