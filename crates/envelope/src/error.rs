@@ -41,8 +41,8 @@ pub enum Error {
         payload: u16,
     },
 
-    /// The input ends inside the header.
-    #[error("the envelope header is truncated: the input ended after {0} bytes")]
+    /// The input ends inside the header, or is empty (0 bytes).
+    #[error("{}", truncated_header_message(*.0))]
     TruncatedHeader(usize),
 
     /// A chunk size is outside the supported range.
@@ -176,6 +176,18 @@ impl From<Error> for io::Error {
     }
 }
 
+/// An empty input is usually a wrong file name or an empty pipe rather than a damaged
+/// envelope, so it gets its own wording.
+fn truncated_header_message(read: usize) -> String {
+    if read == 0 {
+        "the input is empty, so it is not an envelope; check the file name or the command that \
+         produced the input"
+            .into()
+    } else {
+        format!("the envelope header is truncated: the input ended after {read} bytes")
+    }
+}
+
 /// Result alias for this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -192,5 +204,25 @@ pub fn from_io_error(error: io::Error) -> Error {
         }
     } else {
         Error::Io(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncated_header_messages() {
+        let cases = [
+            (0, "the input is empty, so it is not an envelope"),
+            (
+                100,
+                "the envelope header is truncated: the input ended after 100 bytes",
+            ),
+        ];
+        for (read, expected) in cases {
+            let message = Error::TruncatedHeader(read).to_string();
+            assert!(message.starts_with(expected), "{read}: {message}");
+        }
     }
 }

@@ -122,6 +122,10 @@ impl FromStr for Recipient {
             text,
             RECIPIENT_PREFIX,
             "expected a line starting with \"sealpost-recipient-v1:\"",
+            (
+                IDENTITY_PREFIX,
+                "this is a private key (\"sealpost-identity-v1:\"); give the public key, the .pub file",
+            ),
         )?;
         Ok(Recipient::from_bytes(*bytes))
     }
@@ -216,17 +220,27 @@ impl FromStr for Identity {
             text,
             IDENTITY_PREFIX,
             "expected a line starting with \"sealpost-identity-v1:\"",
+            (
+                RECIPIENT_PREFIX,
+                "this is a public key (\"sealpost-recipient-v1:\"); give the private key file",
+            ),
         )?;
         Identity::from_bytes(*bytes)
     }
 }
 
-/// Finds the single key line in `text` and decodes its 32 bytes.
+/// Finds the single key line in `text` and decodes its 32 bytes. `other_kind` is the
+/// prefix of the other key kind and the message to give when the line starts with it,
+/// since mixing up the private key file and the `.pub` file is the usual mistake.
 fn parse_key_text(
     text: &str,
     prefix: &str,
     missing_prefix: &'static str,
+    other_kind: (&str, &'static str),
 ) -> Result<Zeroizing<[u8; 32]>> {
+    // Some Windows editors start UTF-8 files with a byte order mark, which would otherwise
+    // hide the first comment line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
         .lines()
         .map(str::trim)
@@ -234,6 +248,10 @@ fn parse_key_text(
     let line = lines.next().ok_or(Error::InvalidKey("no key line found"))?;
     if lines.next().is_some() {
         return Err(Error::InvalidKey("more than one key line found"));
+    }
+    let (other_prefix, other_message) = other_kind;
+    if line.starts_with(other_prefix) {
+        return Err(Error::InvalidKey(other_message));
     }
     let hex_digits = line
         .strip_prefix(prefix)
@@ -273,6 +291,10 @@ mod tests {
             ("# only a comment\n", "no key line found"),
             (
                 "sealpost-identity-v1:00",
+                "this is a private key (\"sealpost-identity-v1:\"); give the public key, the .pub file",
+            ),
+            (
+                "ssh-ed25519 AAAA",
                 "expected a line starting with \"sealpost-recipient-v1:\"",
             ),
             (
@@ -287,6 +309,28 @@ mod tests {
                 other => panic!("input {text:?} gave {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn identity_file_rejected_as_recipient_names_kind() {
+        let public = Identity::derive(&[4; 32]).recipient().to_string();
+        match public.parse::<Identity>() {
+            Err(Error::InvalidKey(reason)) => {
+                assert!(reason.starts_with("this is a public key"), "{reason}");
+            }
+            other => panic!("public key parsed as identity gave {other:?}"),
+        }
+    }
+
+    #[test]
+    fn key_file_with_byte_order_mark() {
+        let identity = Identity::derive(&[5; 32]);
+        let text = format!(
+            "\u{feff}# written by an editor that adds a BOM\n{}\n",
+            identity.to_secret_string().as_str()
+        );
+        let parsed: Identity = text.parse().unwrap();
+        assert_eq!(parsed.key_id(), identity.key_id());
     }
 
     #[test]
