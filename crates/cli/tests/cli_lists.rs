@@ -527,3 +527,25 @@ fn unmapped_headings_suggest_header_row() {
     let stdout = String::from_utf8(fixed.stdout).unwrap();
     assert!(!stdout.contains("matches a known field"), "{stdout}");
 }
+
+#[test]
+fn mapping_ambiguity_exits_two() {
+    let directory = tempfile::tempdir().unwrap();
+    let list = directory.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "Name,Address,Address,City,Postcode\nAda,1 Main St,Flat 2,London,SW1A 1AA\n",
+    )
+    .unwrap();
+    let mapping = directory.path().join("mapping.json");
+    std::fs::write(&mapping, r#"{"Address": "address2"}"#).unwrap();
+
+    let output = sealpost(&["validate", "--mapping", path_str(&mapping), path_str(&list)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the list has 2 columns headed \"Address\""),
+        "{stderr}"
+    );
+}

@@ -43,26 +43,27 @@ impl ExplicitMapping {
     /// Applies the mapping to a list's headings.
     ///
     /// A heading matches an entry exactly or, failing that, after normalisation. Fails
-    /// when an entry matches no heading, or when two headings end up with one field.
+    /// when an entry matches no heading or more than one column, when two entries match
+    /// one column, or when two headings end up with one field.
     pub fn apply<S: AsRef<str>>(&self, headers: &[S]) -> Result<ColumnMapping, MappingError> {
         let normalised: Vec<String> = headers
             .iter()
             .map(|header| normalise_heading(header.as_ref()))
             .collect();
         let mut chosen: Vec<Option<Option<Field>>> = vec![None; headers.len()];
+        let mut chosen_by: Vec<Option<&str>> = vec![None; headers.len()];
 
         for (heading, field) in &self.entries {
-            let exact = headers.iter().position(|header| header.as_ref() == heading);
-            let position = exact.or_else(|| {
-                let target = normalise_heading(heading);
-                normalised.iter().position(|candidate| *candidate == target)
-            });
-            let Some(position) = position else {
-                return Err(MappingError::UnknownHeading {
-                    heading: heading.clone(),
+            let position = match_heading(heading, headers, &normalised)?;
+            if let Some(first) = chosen_by[position] {
+                return Err(MappingError::ColumnMappedTwice {
+                    first: first.to_owned(),
+                    second: heading.clone(),
+                    header: headers[position].as_ref().to_owned(),
                 });
-            };
+            }
             chosen[position] = Some(*field);
+            chosen_by[position] = Some(heading);
         }
 
         let mut used = [false; Field::COUNT];
@@ -80,6 +81,39 @@ impl ExplicitMapping {
         }
         ColumnMapping::from_fields(headers, &fields)
     }
+}
+
+/// Returns the position of the one column that `heading` names: an exact match if there
+/// is one, else a match after normalisation.
+fn match_heading<S: AsRef<str>>(
+    heading: &str,
+    headers: &[S],
+    normalised: &[String],
+) -> Result<usize, MappingError> {
+    let exact: Vec<usize> = positions(headers.iter().map(|header| header.as_ref() == heading));
+    let matches = if exact.is_empty() {
+        let target = normalise_heading(heading);
+        positions(normalised.iter().map(|candidate| *candidate == target))
+    } else {
+        exact
+    };
+    match matches.as_slice() {
+        [position] => Ok(*position),
+        [] => Err(MappingError::UnknownHeading {
+            heading: heading.to_owned(),
+        }),
+        several => Err(MappingError::AmbiguousHeading {
+            heading: heading.to_owned(),
+            count: several.len(),
+        }),
+    }
+}
+
+fn positions(matches: impl Iterator<Item = bool>) -> Vec<usize> {
+    matches
+        .enumerate()
+        .filter_map(|(position, matched)| matched.then_some(position))
+        .collect()
 }
 
 #[cfg(test)]
@@ -128,5 +162,37 @@ mod tests {
     fn unknown_field_name_is_a_parse_error() {
         let error = ExplicitMapping::from_json(r#"{"A": "zip"}"#).unwrap_err();
         assert!(error.to_string().contains("zip"), "{error}");
+    }
+
+    #[test]
+    fn heading_on_two_columns_is_an_error() {
+        let headers = ["Name", "Address", "Address", "City"];
+        let mapping = ExplicitMapping::from_json(r#"{"address": "address2"}"#).unwrap();
+        let error = mapping.apply(&headers).unwrap_err();
+        assert!(
+            matches!(error, MappingError::AmbiguousHeading { ref heading, count: 2 } if heading == "address"),
+            "{error:?}"
+        );
+
+        // An exact match decides between headings that only normalise alike.
+        let headers = ["Post Code", "Postcode"];
+        let mapping = ExplicitMapping::from_json(r#"{"Postcode": null}"#).unwrap();
+        let columns = mapping.apply(&headers).unwrap();
+        assert_eq!(columns.field(0), Some(Field::Postcode));
+        assert_eq!(columns.field(1), None);
+    }
+
+    #[test]
+    fn two_entries_for_one_column_is_an_error() {
+        let mapping =
+            ExplicitMapping::from_json(r#"{"Post Code": "postcode", "postcode": null}"#).unwrap();
+        let error = mapping.apply(&["Name", "Post Code"]).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                MappingError::ColumnMappedTwice { ref header, .. } if header == "Post Code"
+            ),
+            "{error:?}"
+        );
     }
 }

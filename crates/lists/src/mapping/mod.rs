@@ -42,6 +42,28 @@ pub enum MappingError {
         /// The heading as written in the mapping.
         heading: String,
     },
+    /// An explicit mapping names a heading that more than one column of the list has.
+    #[error(
+        "the list has {count} columns headed {heading:?}, so the mapping cannot tell them apart; give each column its own heading in the list"
+    )]
+    AmbiguousHeading {
+        /// The heading as written in the mapping.
+        heading: String,
+        /// How many columns match it.
+        count: usize,
+    },
+    /// Two entries of an explicit mapping match the same column.
+    #[error(
+        "the mapping entries {first:?} and {second:?} both match the column headed {header:?}; keep only one of them"
+    )]
+    ColumnMappedTwice {
+        /// The entry that matched the column first; entries are taken in sorted order.
+        first: String,
+        /// The other entry.
+        second: String,
+        /// The column's heading in the list.
+        header: String,
+    },
     /// Two columns were mapped to the same field.
     #[error("both {first:?} and {second:?} are mapped to {field}; map each field at most once")]
     FieldMappedTwice {
