@@ -1,7 +1,7 @@
 //! `sealpost envelope`: make keys, seal, open and inspect encrypted upload envelopes.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, Read, Seek, Write};
+use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -88,9 +88,9 @@ struct OpenArgs {
 
 #[derive(Debug, clap::Args)]
 struct InspectArgs {
-    /// Envelope to inspect.
-    #[arg(value_name = "FILE")]
-    file: PathBuf,
+    /// Envelope to inspect (default, or `-`: standard input).
+    #[arg(value_name = "IN")]
+    input: Option<PathBuf>,
 
     /// Print one JSON object instead of text.
     #[arg(long)]
@@ -106,11 +106,28 @@ pub(crate) fn run(args: Args) -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => {
+            // The program reading standard output stopped early, as `head` does, so the
+            // envelope is not to blame. The status stays a failure: the output is incomplete.
+            eprintln!(
+                "error: standard output was closed before all output was written, so the \
+                 output is incomplete"
+            );
+            ExitCode::FAILURE
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io_error| io_error.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn keygen(args: &KeygenArgs) -> Result<()> {
@@ -153,7 +170,15 @@ fn seal(args: &SealArgs) -> Result<()> {
     let secrets = UploadSecrets::new(&recipient, metadata, args.chunk_size)
         .context("cannot prepare the envelope header")?;
     let input = open_input(file_path(&args.input))?;
-    write_output(file_path(&args.output), |output| {
+    let output_path = file_path(&args.output);
+    if output_path.is_none() {
+        reject_terminal(
+            io::stdout().is_terminal(),
+            "cannot write a binary envelope to the terminal; give an output file or redirect \
+             standard output",
+        )?;
+    }
+    write_output(output_path, |output| {
         ResumableSealer::new(&secrets, input)
             .write_to(output)
             .context("sealing failed")?;
@@ -164,6 +189,7 @@ fn seal(args: &SealArgs) -> Result<()> {
 
 fn open(args: &OpenArgs) -> Result<()> {
     let identity: Identity = read_key_file(&args.identity, "private key")?;
+    reject_terminal_input(file_path(&args.input))?;
     let input = open_input(file_path(&args.input))?;
     let source_name = display_name(file_path(&args.input));
     let mut opener = Opener::new(input, &identity)
@@ -178,17 +204,49 @@ fn open(args: &OpenArgs) -> Result<()> {
 }
 
 fn inspect_file(args: &InspectArgs) -> Result<()> {
-    let mut file =
-        File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
-    let info = inspect(BufReader::new(&mut file))
-        .with_context(|| format!("cannot read the envelope header of {}", args.file.display()))?;
-    let envelope_len = file.seek(io::SeekFrom::End(0))?;
+    let path = file_path(&args.input);
+    reject_terminal_input(path)?;
+    let name = path.map_or_else(
+        || "standard input".into(),
+        |path| path.display().to_string(),
+    );
+    let (info, envelope_len) = inspect_reader(open_input(path)?)
+        .with_context(|| format!("cannot inspect the envelope in {name}"))?;
     let mut stdout = io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut stdout, &inspect_json(&info, envelope_len))?;
         writeln!(stdout)?;
     } else {
         write!(stdout, "{}", inspect_text(&info, envelope_len))?;
+    }
+    Ok(())
+}
+
+/// Reads the header and then the rest of `input` to learn the envelope length. Reading
+/// to the end, in place of seeking, also works on pipes and standard input.
+fn inspect_reader(input: impl Read) -> Result<(HeaderInfo, u64)> {
+    let mut reader = BufReader::new(input);
+    let info = inspect(&mut reader).context("cannot read the envelope header")?;
+    let rest = io::copy(&mut reader, &mut io::sink()).context("cannot read the envelope")?;
+    let envelope_len = info.header_len + rest;
+    Ok((info, envelope_len))
+}
+
+/// Rejects standard input when it is a terminal: the user most likely forgot the file
+/// argument, and the command would otherwise wait silently for typed bytes.
+fn reject_terminal_input(path: Option<&Path>) -> Result<()> {
+    if path.is_some() {
+        return Ok(());
+    }
+    reject_terminal(
+        io::stdin().is_terminal(),
+        "no envelope given: pass a file, or pipe the envelope into standard input",
+    )
+}
+
+fn reject_terminal(is_terminal: bool, message: &'static str) -> Result<()> {
+    if is_terminal {
+        bail!(message);
     }
     Ok(())
 }
@@ -545,6 +603,49 @@ mod tests {
         // last chunk, shorter than a tag.
         let truncated = inspect_text(&info, envelope_len - 56);
         assert!(truncated.contains("truncated or extended"), "{truncated}");
+    }
+
+    #[test]
+    fn inspect_reader_counts_unseekable_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, public) = keygen_in(dir.path());
+        let input = dir.path().join("list.csv");
+        fs::write(&input, vec![b'a'; 250]).unwrap();
+        let sealed = dir.path().join("list.sp");
+        seal_file(&public, &input, &sealed).unwrap();
+        let envelope = fs::read(&sealed).unwrap();
+
+        // A byte slice cannot seek, like a pipe.
+        let (info, envelope_len) = inspect_reader(&envelope[..]).unwrap();
+        assert_eq!(envelope_len, envelope.len() as u64);
+        assert_eq!(info.plaintext_len(envelope_len), Some(250));
+    }
+
+    #[test]
+    fn inspect_reader_rejects_garbage() {
+        let error = inspect_reader(&b"name,postcode\nAda,N1 9GU\n"[..]).unwrap_err();
+        let message = format!("{error:#}");
+        assert!(message.contains("not a Sealpost envelope"), "{message}");
+    }
+
+    #[test]
+    fn broken_pipe_detected_through_envelope_error() {
+        let pipe = sealpost_envelope::Error::Io(io::Error::from(io::ErrorKind::BrokenPipe));
+        let error = anyhow::Error::new(pipe).context("cannot open envelope list.sp");
+        assert!(is_broken_pipe(&error));
+
+        let other = sealpost_envelope::Error::Io(io::Error::from(io::ErrorKind::NotFound));
+        assert!(!is_broken_pipe(&anyhow::Error::new(other)));
+        assert!(!is_broken_pipe(&anyhow::anyhow!(
+            "chunk 0 failed authentication"
+        )));
+    }
+
+    #[test]
+    fn terminal_output_rejected() {
+        let error = reject_terminal(true, "cannot write to the terminal").unwrap_err();
+        assert_eq!(error.to_string(), "cannot write to the terminal");
+        assert!(reject_terminal(false, "unused").is_ok());
     }
 
     #[test]
