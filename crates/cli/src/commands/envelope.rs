@@ -56,7 +56,7 @@ struct SealArgs {
     content_type: Option<String>,
 
     /// Skip the SHA-256 pass over IN; the metadata then records no digest, so the opener
-    /// cannot check one. Standard input never gets a digest.
+    /// cannot check one. Standard input and pipes never get a digest.
     #[arg(long)]
     no_digest: bool,
 
@@ -282,8 +282,28 @@ fn inspect_json(info: &HeaderInfo, envelope_len: u64) -> serde_json::Value {
     })
 }
 
-/// Metadata for sealing a regular file: its name, size, digest and media type.
+/// Metadata for sealing the file at `path`: its name, size, digest and media type.
+///
+/// A pipe given by path (a named pipe or `<(command)`) can be read only once, so it gets
+/// only the media type, like standard input. Checking the type with `stat` avoids opening
+/// it, which would block until a writer appears.
 fn file_metadata(path: &Path, content_type: Option<String>, with_digest: bool) -> Result<Metadata> {
+    let content_type = content_type.or_else(|| guess_content_type(path).map(str::to_owned));
+    let file_type = fs::metadata(path)
+        .with_context(|| format!("cannot open {}", path.display()))?
+        .file_type();
+    if file_type.is_dir() {
+        bail!(
+            "{} is a directory; give the list file to seal",
+            path.display()
+        );
+    }
+    if !file_type.is_file() {
+        return Ok(Metadata {
+            content_type,
+            ..Metadata::default()
+        });
+    }
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let size = file.metadata()?.len();
     let sha256 = if with_digest {
@@ -305,7 +325,7 @@ fn file_metadata(path: &Path, content_type: Option<String>, with_digest: bool) -
             .map(|name| name.to_string_lossy().into_owned()),
         plaintext_size: Some(size),
         sha256,
-        content_type: content_type.or_else(|| guess_content_type(path).map(str::to_owned)),
+        content_type,
         ..Metadata::default()
     })
 }
@@ -544,6 +564,46 @@ mod tests {
         assert_eq!(opener.metadata().file_name.as_deref(), Some("list.csv"));
         assert_eq!(opener.metadata().content_type.as_deref(), Some("text/csv"));
         assert!(opener.metadata().sha256.is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn seal_named_pipe_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let (private, public) = keygen_in(dir.path());
+        let fifo = dir.path().join("list.csv");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success(), "mkfifo failed");
+        let plaintext: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+        let writer = {
+            let fifo = fifo.clone();
+            let plaintext = plaintext.clone();
+            // Opening a pipe for writing blocks until the sealer opens it for reading.
+            std::thread::spawn(move || fs::write(fifo, plaintext).unwrap())
+        };
+
+        let sealed = dir.path().join("list.sp");
+        seal_file(&public, &fifo, &sealed).unwrap();
+        writer.join().unwrap();
+
+        let opened = dir.path().join("opened.csv");
+        open_file(&private, &sealed, &opened).unwrap();
+        assert_eq!(fs::read(&opened).unwrap(), plaintext);
+        let identity: Identity = read_key_file(&private, "private key").unwrap();
+        let opener = Opener::new(File::open(&sealed).unwrap(), &identity).unwrap();
+        assert_eq!(opener.metadata().plaintext_size, None);
+        assert_eq!(opener.metadata().content_type.as_deref(), Some("text/csv"));
+    }
+
+    #[test]
+    fn seal_directory_names_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, public) = keygen_in(dir.path());
+        let error = seal_file(&public, dir.path(), &dir.path().join("out.sp")).unwrap_err();
+        assert!(format!("{error:#}").contains("is a directory"), "{error:#}");
     }
 
     #[test]
