@@ -79,7 +79,7 @@ struct OpenArgs {
     #[arg(value_name = "IN")]
     input: Option<PathBuf>,
 
-    /// File for the plaintext (default, or `-`: standard output). It appears only once the whole
+    /// File for the plaintext, created with mode 0600 (default, or `-`: standard output). It appears only once the whole
     /// envelope opened; on standard output, chunks that authenticated before a failure
     /// have already been written.
     #[arg(value_name = "OUT")]
@@ -178,7 +178,7 @@ fn seal(args: &SealArgs) -> Result<()> {
              standard output",
         )?;
     }
-    write_output(output_path, |output| {
+    write_output(output_path, OutputMode::Shared, |output| {
         ResumableSealer::new(&secrets, input)
             .write_to(output)
             .context("sealing failed")?;
@@ -194,7 +194,7 @@ fn open(args: &OpenArgs) -> Result<()> {
     let source_name = display_name(file_path(&args.input));
     let mut opener = Opener::new(input, &identity)
         .with_context(|| format!("cannot open envelope {source_name}"))?;
-    write_output(file_path(&args.output), |output| {
+    write_output(file_path(&args.output), OutputMode::OwnerOnly, |output| {
         opener
             .write_to(output)
             .with_context(|| format!("cannot open envelope {source_name}"))?;
@@ -384,6 +384,7 @@ fn display_name(path: Option<&Path>) -> String {
 /// to it and renamed into place only on success, so a failure never leaves a partial file.
 fn write_output(
     path: Option<&Path>,
+    mode: OutputMode,
     produce: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
     let Some(path) = path else {
@@ -393,8 +394,8 @@ fn write_output(
     let partial = with_suffix(path, ".partial");
     // Unbuffered, because the envelope writers write whole chunks. No fsync, as with
     // other file tools: durability is left to the file system.
-    let mut file =
-        File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
+    let mut file = create_partial(&partial, mode)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
     let result = produce(&mut file);
     match result {
         Ok(()) => fs::rename(&partial, path)
@@ -405,6 +406,35 @@ fn write_output(
             Err(error)
         }
     }
+}
+
+/// Who may read a file output.
+#[derive(Clone, Copy, Debug)]
+enum OutputMode {
+    /// The umask decides, as for other files; for envelopes, which are ciphertext.
+    Shared,
+    /// Mode 0600 on Unix; for opened lists, which contain personal data.
+    OwnerOnly,
+}
+
+fn create_partial(path: &Path, mode: OutputMode) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if let OutputMode::OwnerOnly = mode {
+            options.mode(0o600);
+            let file = options.open(path)?;
+            // `mode` applies only to new files, and a stale partial file may remain from
+            // an interrupted run.
+            file.set_permissions(fs::Permissions::from_mode(0o600))?;
+            return Ok(file);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    options.open(path)
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -558,6 +588,12 @@ mod tests {
         let opened = dir.path().join("opened.csv");
         open_file(&private, &sealed, &opened).unwrap();
         assert_eq!(fs::read(&opened).unwrap(), plaintext);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&opened).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "opened list mode {mode:o}");
+        }
 
         let identity: Identity = read_key_file(&private, "private key").unwrap();
         let opener = Opener::new(File::open(&sealed).unwrap(), &identity).unwrap();
