@@ -79,9 +79,9 @@ struct OpenArgs {
     #[arg(value_name = "IN")]
     input: Option<PathBuf>,
 
-    /// File for the plaintext, created with mode 0600 (default, or `-`: standard output). It appears only once the whole
-    /// envelope opened; on standard output, chunks that authenticated before a failure
-    /// have already been written.
+    /// File for the plaintext, created with mode 0600 (default, or `-`: standard output).
+    /// It appears only once the whole envelope opened; on standard output, chunks that
+    /// authenticated before a failure have already been written.
     #[arg(value_name = "OUT")]
     output: Option<PathBuf>,
 }
