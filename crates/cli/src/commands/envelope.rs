@@ -381,7 +381,9 @@ fn display_name(path: Option<&Path>) -> String {
 }
 
 /// Runs `produce` on the output. A file output is written under a temporary name next
-/// to it and renamed into place only on success, so a failure never leaves a partial file.
+/// to it and renamed into place only on success, so a failure leaves no partial file.
+// NOTE: an interrupt (Ctrl-C, SIGTERM) still leaves `OUT.partial` behind, because no
+// signal handler removes it; for `open` it holds authenticated but incomplete plaintext.
 fn write_output(
     path: Option<&Path>,
     mode: OutputMode,
