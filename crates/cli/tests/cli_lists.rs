@@ -549,3 +549,31 @@ fn mapping_ambiguity_exits_two() {
         "{stderr}"
     );
 }
+
+#[test]
+fn preview_empty_range_says_where_data_is() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("list.csv");
+    std::fs::write(
+        &path,
+        "Spring campaign\n\nName,Street,Town,Post Code\nAda Lovelace,1 Main St,London,SW1A 1AA\n",
+    )
+    .unwrap();
+
+    for rows in ["1..4", "9..12"] {
+        let output = sealpost(&["preview", "--rows", rows, path_str(&path)]);
+        assert_eq!(output.status.code(), Some(0));
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            stdout.contains(&format!(
+                "(no data rows in rows {rows}: data rows start at row 4"
+            )),
+            "{rows}: {stdout}"
+        );
+    }
+
+    let output = sealpost(&["preview", "--rows", "1..5", path_str(&path)]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("Ada Lovelace"), "{stdout}");
+    assert!(!stdout.contains("no data rows"), "{stdout}");
+}

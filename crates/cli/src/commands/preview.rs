@@ -78,12 +78,22 @@ fn preview(args: &Args) -> Result<String> {
         );
     }
     let records = reader
-        .rows(range)
+        .rows(range.clone())
         .with_context(|| format!("cannot read {}", args.list.file.display()))?;
     match args.format {
         OutputFormat::Json => render_json(&mapping, &records),
         OutputFormat::Text => {
             let mut out = render_text(&mapping, &records);
+            if records.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "(no data rows in rows {}..{}: data rows start at row {} and end where \
+                     the list ends)",
+                    range.start,
+                    range.end,
+                    header_row + 1
+                );
+            }
             for note in args.list.ignored_options(reader.info().format) {
                 let _ = writeln!(out, "note: {note}");
             }
@@ -160,9 +170,6 @@ fn render_text(mapping: &ColumnMapping, records: &[Record]) -> String {
         let trimmed = out.trim_end().len();
         out.truncate(trimmed);
         out.push('\n');
-    }
-    if records.is_empty() {
-        out.push_str("(no rows in that range)\n");
     }
     out
 }
