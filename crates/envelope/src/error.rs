@@ -55,7 +55,7 @@ pub enum Error {
 
     /// The metadata to seal does not fit in the metadata block.
     #[error(
-        "metadata too large: {0} bytes encoded, the maximum is 16368 bytes; shorten the file name or column mapping"
+        "metadata too large: {0} bytes encoded, the maximum is 16368 bytes; shorten the file name, media type or column mapping"
     )]
     MetadataTooLarge(usize),
 
@@ -223,6 +223,14 @@ mod tests {
         for (read, expected) in cases {
             let message = Error::TruncatedHeader(read).to_string();
             assert!(message.starts_with(expected), "{read}: {message}");
+        }
+    }
+
+    #[test]
+    fn metadata_too_large_names_every_field() {
+        let message = Error::MetadataTooLarge(20_000).to_string();
+        for field in ["file name", "media type", "column mapping"] {
+            assert!(message.contains(field), "{field}: {message}");
         }
     }
 }
