@@ -54,6 +54,12 @@ pub enum ProblemType {
     Internal,
     /// The service is not ready, for example its database is unreachable.
     Unavailable,
+    /// A tus request lacks `Tus-Resumable: 1.0.0`, the only protocol version served.
+    UnsupportedTusVersion,
+    /// The upload expired or was terminated.
+    Gone,
+    /// A tus PATCH body does not match its `Upload-Checksum`; its bytes were discarded.
+    ChecksumMismatch,
 }
 
 impl ProblemType {
@@ -72,6 +78,9 @@ impl ProblemType {
             ProblemType::SignInLocked => "urn:sealpost:problem:sign-in-locked",
             ProblemType::Internal => "urn:sealpost:problem:internal",
             ProblemType::Unavailable => "urn:sealpost:problem:unavailable",
+            ProblemType::UnsupportedTusVersion => "urn:sealpost:problem:unsupported-tus-version",
+            ProblemType::Gone => "urn:sealpost:problem:gone",
+            ProblemType::ChecksumMismatch => "urn:sealpost:problem:checksum-mismatch",
         }
     }
 
@@ -88,6 +97,10 @@ impl ProblemType {
             ProblemType::RateLimited | ProblemType::SignInLocked => 429,
             ProblemType::Internal => 500,
             ProblemType::Unavailable => 503,
+            ProblemType::UnsupportedTusVersion => 412,
+            ProblemType::Gone => 410,
+            // The status the tus checksum extension defines.
+            ProblemType::ChecksumMismatch => 460,
         }
     }
 
@@ -106,6 +119,9 @@ impl ProblemType {
             ProblemType::SignInLocked => "Sign-in temporarily locked",
             ProblemType::Internal => "Internal server error",
             ProblemType::Unavailable => "Service unavailable",
+            ProblemType::UnsupportedTusVersion => "Unsupported tus version",
+            ProblemType::Gone => "Upload gone",
+            ProblemType::ChecksumMismatch => "Checksum mismatch",
         }
     }
 

@@ -81,7 +81,48 @@ pub struct Config {
     /// Where the key that wraps the accounts' upload private keys lives.
     #[serde(default)]
     pub upload_keys: UploadKeyConfig,
+    /// Upload intake over tus and its storage.
+    #[serde(default)]
+    pub uploads: UploadConfig,
 }
+
+/// Upload intake and storage.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UploadConfig {
+    /// The directory of the local blob store. Defaults to `uploads` next to the
+    /// configuration file or in the data directory.
+    pub dir: Option<PathBuf>,
+    /// Largest accepted upload (`Upload-Length`), in bytes.
+    pub max_size_bytes: u64,
+    /// Seconds after creation at which an unfinished upload expires and is removed.
+    pub expire_seconds: u64,
+}
+
+impl Default for UploadConfig {
+    fn default() -> Self {
+        Self {
+            dir: None,
+            max_size_bytes: 1 << 30,
+            expire_seconds: 24 * 60 * 60,
+        }
+    }
+}
+
+impl UploadConfig {
+    /// The blob store directory; only a configuration parsed from text alone lacks one.
+    pub fn dir_path(&self) -> Result<&Path, ConfigError> {
+        self.dir.as_deref().ok_or_else(|| ConfigError::Invalid {
+            key: "uploads.dir",
+            message:
+                "no upload directory is configured; name one such as /var/lib/sealpost/uploads"
+                    .to_owned(),
+        })
+    }
+}
+
+/// The blob store directory's name when the configuration does not name one.
+pub const DEFAULT_UPLOAD_DIR: &str = "uploads";
 
 /// The key-encryption key of the upload private keys.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -327,6 +368,10 @@ impl Config {
             let dir = path.parent().unwrap_or(Path::new("."));
             config.upload_keys.kek_file = Some(dir.join(DEFAULT_KEK_FILE));
         }
+        if config.uploads.dir.is_none() {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            config.uploads.dir = Some(dir.join(DEFAULT_UPLOAD_DIR));
+        }
         config.apply_env(|name| std::env::var(name).ok())?;
         config.validate()?;
         Ok(config)
@@ -365,6 +410,10 @@ impl Config {
             logging: LoggingConfig::default(),
             upload_keys: UploadKeyConfig {
                 kek_file: Some(dir.join(DEFAULT_KEK_FILE)),
+            },
+            uploads: UploadConfig {
+                dir: Some(dir.join(DEFAULT_UPLOAD_DIR)),
+                ..UploadConfig::default()
             },
         };
         config.apply_env(|name| std::env::var(name).ok())?;
@@ -539,6 +588,12 @@ impl Config {
                 "password_hash",
                 "memory_kib must be at least 8 × parallelism, iterations and parallelism at least 1"
                     .to_owned(),
+            );
+        }
+        if self.uploads.max_size_bytes == 0 || self.uploads.expire_seconds == 0 {
+            return invalid(
+                "uploads",
+                "`max_size_bytes` and `expire_seconds` must be at least 1".to_owned(),
             );
         }
         if let Err(error) = self.logging.filter.parse::<tracing_subscriber::EnvFilter>() {

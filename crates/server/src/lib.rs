@@ -7,6 +7,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod blob;
 pub mod config;
 pub mod db;
 pub mod http;
@@ -22,3 +23,4 @@ pub mod store;
 pub mod tls;
 pub mod totp;
 pub mod upload_keys;
+pub mod uploads;

@@ -82,7 +82,14 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
                 .context("cannot load the upload key-encryption key; `init` and `demo` create it")
         },
     )?;
-    let state = AppState::new(config, db, Arc::new(provider))?;
+    let blob_dir = config.uploads.dir_path()?;
+    let blobs = crate::blob::LocalDir::new(blob_dir).map_err(|error| {
+        anyhow::anyhow!(
+            "cannot create the upload directory {}: {error}",
+            blob_dir.display()
+        )
+    })?;
+    let state = AppState::new(config, db, Arc::new(provider), Arc::new(blobs))?;
     let app = crate::http::router(state.clone());
     let (stop, stopped) = watch::channel(false);
     let acceptor = TlsAcceptor::from(tls);
@@ -135,6 +142,8 @@ async fn accept_loop(
             },
             _ = housekeeping.tick() => {
                 state.limits.forget_idle_keys();
+                // Spawned so that a slow sweep never delays accepting connections.
+                tokio::spawn(crate::uploads::sweep_expired_logged(state.clone()));
                 // One summary line per minute instead of one per refused connection.
                 if refused > 0 {
                     tracing::warn!(refused, max_connections, "connections refused because the listener was full");

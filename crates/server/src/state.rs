@@ -1,9 +1,13 @@
 //! The state every request handler shares.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use uuid::Uuid;
 
 use crate::alerts::Alerts;
 use crate::audit::AuditLog;
+use crate::blob::BlobStore;
 use crate::config::Config;
 use crate::db::Db;
 use crate::keyprovider::KeyProvider;
@@ -28,17 +32,23 @@ pub struct AppState {
     pub alerts: Alerts,
     /// The accounts' upload key pairs.
     pub upload_keys: UploadKeys,
+    /// Where upload ciphertext is stored.
+    pub blobs: Arc<dyn BlobStore>,
+    /// Uploads a PATCH is writing to right now; a second writer gets 409.
+    pub writing: Mutex<HashSet<Uuid>>,
 }
 
 /// The handle handlers receive.
 pub type SharedState = Arc<AppState>;
 
 impl AppState {
-    /// Builds the state over an open database, with `provider` wrapping upload keys.
+    /// Builds the state over an open database, with `provider` wrapping upload keys and
+    /// `blobs` storing uploads.
     pub fn new(
         config: Config,
         db: Db,
         provider: Arc<dyn KeyProvider>,
+        blobs: Arc<dyn BlobStore>,
     ) -> Result<SharedState, crate::secrets::HashError> {
         let audit = AuditLog::new(db.clone());
         let hasher = PasswordHasherConfig::new(&config.password_hash)?;
@@ -53,6 +63,8 @@ impl AppState {
             limits,
             alerts,
             upload_keys,
+            blobs,
+            writing: Mutex::new(HashSet::new()),
         }))
     }
 }

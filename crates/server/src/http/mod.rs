@@ -9,6 +9,9 @@ pub mod members;
 pub mod middleware;
 pub mod sessions;
 pub mod tokens;
+pub mod tus;
+mod tus_append;
+pub mod tus_headers;
 pub mod upload_key;
 
 use axum::Router;
@@ -188,6 +191,21 @@ pub fn router(state: SharedState) -> Router {
             state.clone(),
             middleware::limit_by_address,
         ));
+    // The upload routes stream their bodies, so they sit outside the buffering and
+    // body-size layers; the tus headers bound their sizes instead.
+    let uploads = Router::new()
+        .route("/v1/uploads", post(tus::create).options(tus::options))
+        .route(
+            "/v1/uploads/{upload_id}",
+            axum::routing::head(tus::head)
+                .patch(tus::patch)
+                .delete(tus::delete),
+        )
+        .layer(axum::middleware::from_fn(tus::tus_resumable))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::limit_by_address,
+        ));
     Router::new()
         .merge(v1)
         .route("/healthz", get(healthz))
@@ -200,6 +218,7 @@ pub fn router(state: SharedState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
+        .merge(uploads.layer(DefaultBodyLimit::disable()))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::render_problems,

@@ -9,6 +9,7 @@ pub mod members;
 pub mod sessions;
 pub mod tokens;
 pub mod upload_keys;
+pub mod uploads;
 
 use uuid::Uuid;
 

@@ -9,4 +9,5 @@ mod limits;
 mod roles;
 mod tls;
 mod tokens;
+mod tus;
 mod upload_keys;

@@ -1,0 +1,324 @@
+//! Upload intake over tus 1.0 (<https://tus.io/protocols/resumable-upload>): the core
+//! protocol with the creation, creation-with-upload, checksum, termination and
+//! expiration extensions.
+//!
+//! Written here rather than taken from a generic tus server because each request must
+//! be authorised per member, recorded in the upload's timeline and audit log, and
+//! streamed into this service's [`crate::blob::BlobStore`].
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sealpost_api::{Permission, ProblemType};
+use uuid::Uuid;
+
+use super::auth::Principal;
+use super::error::ApiError;
+use super::extract::ApiPath;
+use super::tus_headers::{Checksum, UploadMetadata, http_date, parse_checksum, parse_metadata};
+use crate::audit::Outcome;
+use crate::db::now;
+use crate::state::SharedState;
+use crate::store::uploads::{self, UploadRecord};
+
+const TUS_VERSION: &str = "1.0.0";
+const EXTENSIONS: &str = "creation,creation-with-upload,checksum,termination,expiration";
+const OFFSET_CONTENT_TYPE: &str = "application/offset+octet-stream";
+
+/// Adds `Tus-Resumable` to every response of the upload routes.
+pub async fn tus_resumable(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
+    response
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+/// Fails with 412 unless the client speaks tus 1.0.0.
+fn require_version(headers: &HeaderMap) -> Result<(), ApiError> {
+    if header_str(headers, "tus-resumable") == Some(TUS_VERSION) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ProblemType::UnsupportedTusVersion,
+            "send `Tus-Resumable: 1.0.0`; it is the only tus version served",
+        ))
+    }
+}
+
+fn parse_u64(headers: &HeaderMap, name: &str) -> Result<Option<u64>, ApiError> {
+    header_str(headers, name)
+        .map(|text| {
+            text.parse::<u64>()
+                .map_err(|_| ApiError::invalid(format!("`{name}` must be a non-negative integer")))
+        })
+        .transpose()
+}
+
+/// Describes the protocol version, extensions and limits.
+pub async fn options(State(state): State<SharedState>) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    headers.insert("tus-version", HeaderValue::from_static(TUS_VERSION));
+    headers.insert("tus-extension", HeaderValue::from_static(EXTENSIONS));
+    headers.insert(
+        "tus-checksum-algorithm",
+        HeaderValue::from_static("sha256,sha1"),
+    );
+    headers.insert(
+        "tus-max-size",
+        HeaderValue::from(state.config.uploads.max_size_bytes),
+    );
+    response
+}
+
+/// Creates an upload, and stores the body too when one is sent (creation-with-upload).
+pub async fn create(
+    State(state): State<SharedState>,
+    principal: Principal,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    principal.require(Permission::UploadsCreate)?;
+    require_version(&headers)?;
+    if headers.contains_key("upload-defer-length") {
+        return Err(ApiError::invalid(
+            "`Upload-Defer-Length` is not supported; send `Upload-Length`",
+        ));
+    }
+    let length = parse_u64(&headers, "upload-length")?
+        .ok_or_else(|| ApiError::invalid("`Upload-Length` is required"))?;
+    let max = state.config.uploads.max_size_bytes;
+    if length > max {
+        return Err(ApiError::new(
+            ProblemType::PayloadTooLarge,
+            format!("the upload has {length} bytes; the most this service accepts is {max}"),
+        ));
+    }
+    let metadata = parse_metadata(header_str(&headers, "upload-metadata"))
+        .map_err(|problem| ApiError::invalid(problem.to_string()))?;
+    let campaign_id = campaign_of(&state, &principal, &metadata).await?;
+    let checksum = checksum_of(&headers)?;
+    let at = now();
+    let expires_at = at.saturating_add_unsigned(state.config.uploads.expire_seconds);
+    let record = UploadRecord {
+        id: Uuid::new_v4(),
+        account_id: principal.account_id,
+        owner_id: principal.member_id,
+        campaign_id,
+        fingerprint: metadata.fingerprint.clone(),
+        length: i64::try_from(length)
+            .map_err(|_| ApiError::invalid("`Upload-Length` is too large"))?,
+        offset: 0,
+        state: "receiving".to_owned(),
+        created_at: at,
+        expires_at: Some(expires_at),
+    };
+    uploads::create(&state.db, &record).await?;
+    // The empty part exists from creation, so a later PATCH at offset 0 resumes it.
+    let mut part = state
+        .blobs
+        .append_at(record.id, 0)
+        .await
+        .map_err(ApiError::internal)?;
+    part.sync().await.map_err(ApiError::internal)?;
+    drop(part);
+    let request_id = principal.context.request_id.clone();
+    uploads::add_event(
+        &state.db,
+        record.id,
+        "created",
+        Some(&request_id),
+        serde_json::json!({ "length": length, "campaign": campaign_id }),
+    )
+    .await?;
+    let event = principal
+        .event("upload.created", Outcome::Success)
+        .target(format!("upload:{}", record.id))
+        .details(serde_json::json!({ "length": length }));
+    state.audit.append(event).await?;
+
+    let offset = if header_str(&headers, "content-type") == Some(OFFSET_CONTENT_TYPE) {
+        let content_length = parse_u64(&headers, "content-length")?;
+        super::tus_append::append(&state, &principal, &record, content_length, checksum, body)
+            .await?
+    } else {
+        0
+    };
+    let mut response = StatusCode::CREATED.into_response();
+    let out = response.headers_mut();
+    let location = format!("/v1/uploads/{}", record.id);
+    out.insert(
+        header::LOCATION,
+        HeaderValue::from_str(&location).map_err(ApiError::internal)?,
+    );
+    out.insert("upload-offset", HeaderValue::from(offset));
+    if offset < length {
+        insert_expires(out, expires_at)?;
+    }
+    Ok(response)
+}
+
+async fn campaign_of(
+    state: &SharedState,
+    principal: &Principal,
+    metadata: &UploadMetadata,
+) -> Result<Option<Uuid>, ApiError> {
+    let Some(campaign) = metadata.campaign else {
+        return Ok(None);
+    };
+    if uploads::campaign_exists(&state.db, principal.account_id, campaign).await? {
+        Ok(Some(campaign))
+    } else {
+        Err(ApiError::invalid(
+            "the `campaign` in `Upload-Metadata` is not a campaign of your account",
+        ))
+    }
+}
+
+fn checksum_of(headers: &HeaderMap) -> Result<Option<Checksum>, ApiError> {
+    let Some(value) = headers.get("upload-checksum") else {
+        return Ok(None);
+    };
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::invalid("`Upload-Checksum` is not valid text"))?;
+    parse_checksum(text)
+        .map(Some)
+        .map_err(|problem| ApiError::invalid(problem.to_string()))
+}
+
+fn insert_expires(headers: &mut HeaderMap, expires_at: i64) -> Result<(), ApiError> {
+    let date = http_date(expires_at).map_err(ApiError::internal)?;
+    headers.insert(
+        "upload-expires",
+        HeaderValue::from_str(&date).map_err(ApiError::internal)?,
+    );
+    Ok(())
+}
+
+/// Finds an upload the caller may write to: only its creator's own. Anything else is a
+/// 404; an upload that expired or was terminated is a 410.
+pub(crate) async fn writable(
+    state: &SharedState,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<UploadRecord, ApiError> {
+    principal.require(Permission::UploadsCreate)?;
+    let record = uploads::get(&state.db, principal.account_id, id)
+        .await?
+        .filter(|record| record.owner_id == principal.member_id)
+        .ok_or_else(|| ApiError::not_found("upload"))?;
+    if record.state == "terminated" || record.state == "expired" {
+        return Err(ApiError::new(
+            ProblemType::Gone,
+            format!("the upload was {}; create a new one", record.state),
+        ));
+    }
+    Ok(record)
+}
+
+/// Reports the bytes stored durably, so the client knows where to resume.
+pub async fn head(
+    State(state): State<SharedState>,
+    principal: Principal,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response, ApiError> {
+    require_version(&headers)?;
+    let record = writable(&state, &principal, id).await?;
+    let mut response = StatusCode::OK.into_response();
+    let out = response.headers_mut();
+    out.insert("upload-offset", HeaderValue::from(record.offset));
+    out.insert("upload-length", HeaderValue::from(record.length));
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let (Some(expires_at), "receiving") = (record.expires_at, record.state.as_str()) {
+        insert_expires(out, expires_at)?;
+    }
+    Ok(response)
+}
+
+/// Appends the body at `Upload-Offset`.
+pub async fn patch(
+    State(state): State<SharedState>,
+    principal: Principal,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    require_version(&headers)?;
+    let record = writable(&state, &principal, id).await?;
+    if header_str(&headers, "content-type") != Some(OFFSET_CONTENT_TYPE) {
+        return Err(ApiError::new(
+            ProblemType::UnsupportedMediaType,
+            format!("a PATCH body must have `Content-Type: {OFFSET_CONTENT_TYPE}`"),
+        ));
+    }
+    let offset = parse_u64(&headers, "upload-offset")?
+        .ok_or_else(|| ApiError::invalid("`Upload-Offset` is required"))?;
+    let checksum = checksum_of(&headers)?;
+    if record.state != "receiving" || i64::try_from(offset).ok() != Some(record.offset) {
+        return Err(ApiError::new(
+            ProblemType::Conflict,
+            format!(
+                "`Upload-Offset` is {offset} but the service holds {} bytes; send HEAD and resume from there",
+                record.offset
+            ),
+        ));
+    }
+    let content_length = parse_u64(&headers, "content-length")?;
+    let new_offset =
+        super::tus_append::append(&state, &principal, &record, content_length, checksum, body)
+            .await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let out = response.headers_mut();
+    out.insert("upload-offset", HeaderValue::from(new_offset));
+    if let (Some(expires_at), true) = (record.expires_at, new_offset < record.length.unsigned_abs())
+    {
+        insert_expires(out, expires_at)?;
+    }
+    Ok(response)
+}
+
+/// Terminates an unfinished upload and deletes its bytes.
+pub async fn delete(
+    State(state): State<SharedState>,
+    principal: Principal,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    require_version(&headers)?;
+    let record = writable(&state, &principal, id).await?;
+    let _writing = super::tus_append::WriteGuard::take(&state, id)?;
+    if !uploads::transition(&state.db, id, "receiving", "terminated").await? {
+        return Err(ApiError::new(
+            ProblemType::Conflict,
+            format!(
+                "the upload is {} and can no longer be terminated",
+                record.state
+            ),
+        ));
+    }
+    state.blobs.remove(id).await.map_err(ApiError::internal)?;
+    let request_id = principal.context.request_id.clone();
+    uploads::add_event(
+        &state.db,
+        id,
+        "terminated",
+        Some(&request_id),
+        serde_json::json!({ "offset": record.offset }),
+    )
+    .await?;
+    let event = principal
+        .event("upload.deleted", Outcome::Success)
+        .target(format!("upload:{id}"))
+        .details(serde_json::json!({ "reason": "terminated" }));
+    state.audit.append(event).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
