@@ -164,3 +164,24 @@ fn reader_fixtures_validate() {
         assert_eq!(report.count(IssueCode::EmptyRow), 1, "{name}");
     }
 }
+
+fn validate_bytes(bytes: &[u8]) -> ValidationReport {
+    let mut reader = ListReader::from_bytes(bytes.to_vec(), &OpenOptions::default()).unwrap();
+    let mapping = ColumnMapping::automatic(&reader.info().headers);
+    let options = ValidateOptions::default();
+    validate_list(&mut reader, mapping, options, DEFAULT_ISSUE_LIMIT).unwrap()
+}
+
+#[test]
+fn stray_nul_is_control_character() {
+    let report = validate_bytes(b"Name,Street\nAda,Lon\0don\n");
+    let codes: Vec<_> = report
+        .issues
+        .iter()
+        .map(|issue| (issue.row, issue.code))
+        .collect();
+    assert!(
+        codes.contains(&(2, IssueCode::ControlCharacters)),
+        "{codes:?}"
+    );
+}

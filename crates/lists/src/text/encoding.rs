@@ -108,14 +108,21 @@ fn utf16_without_bom(sample: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
-/// Rejects content that is not text: any NUL byte, or more than 1 in 100 bytes being
-/// control characters other than tab, line feed, carriage return, form feed and escape.
+/// Control characters (NUL included, tab, line feed, carriage return, form feed and
+/// escape excluded) that a sample needs before it can count as binary. A stray NUL or
+/// two in a short text file is a data defect that the `control_characters` rule reports
+/// with its row, not a reason to reject the whole file.
+const MIN_BINARY_CONTROLS: usize = 4;
+
+/// Rejects content that is not text: at least [`MIN_BINARY_CONTROLS`] control characters
+/// that also make up more than 1 in 100 bytes of the sample. Known binary signatures are
+/// rejected earlier, by the format check.
 fn reject_binary(sample: &[u8]) -> Result<(), ReadError> {
     let control = sample
         .iter()
         .filter(|&&byte| byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
         .count();
-    if sample.contains(&0) || control * 100 > sample.len() {
+    if control >= MIN_BINARY_CONTROLS && control * 100 > sample.len() {
         return Err(ReadError::UnsupportedFormat {
             found: "binary data, not text",
         });
@@ -188,6 +195,17 @@ mod tests {
             matches!(error, ReadError::UnsupportedFormat { .. }),
             "{error}"
         );
+    }
+
+    #[test]
+    fn detect_encoding_keeps_stray_nul() {
+        let cases: &[&[u8]] = &[b"Name,Street\nAda,Lon\0don\n", b"Name,Street\nAda,\0\0\0\n"];
+        for sample in cases {
+            let got = detect_encoding(sample, false, None);
+            assert!(got.is_ok(), "sample {sample:?}");
+        }
+        let dense = b"\0\0a\0\0b";
+        assert!(detect_encoding(dense, false, None).is_err());
     }
 
     #[test]
