@@ -415,3 +415,31 @@ fn missing_file_is_io_error() {
     assert!(error.to_string().contains("could not be read"), "{error}");
     assert!(std::error::Error::source(&error).is_some());
 }
+
+#[test]
+fn text_late_windows_1252_bytes() {
+    let mut text = b"name,town\n".to_vec();
+    text.extend(b"Ada,Leeds\n".repeat(10_000));
+    text.extend(b"O\x92Brien,K\xF6ln\n");
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &text).unwrap();
+    let from_file = ListReader::open(file.path(), &OpenOptions::default()).unwrap();
+    let from_memory = ListReader::from_bytes(text, &OpenOptions::default()).unwrap();
+    for (name, mut reader) in [("file", from_file), ("memory", from_memory)] {
+        let encoding = reader.info().encoding.clone();
+        assert_eq!(encoding.as_deref(), Some("windows-1252"), "{name}");
+        let rows = read_all(&mut reader);
+        assert_eq!(rows.len(), 10_001, "{name}");
+        let last = rows.last().unwrap();
+        assert_eq!(last.1, cells(&["O\u{2019}Brien", "Köln"]), "{name}");
+    }
+}
+
+#[test]
+fn text_long_utf8_stays_utf8() {
+    let mut text = b"name,town\n".to_vec();
+    text.extend(b"Ada,Leeds\n".repeat(10_000));
+    text.extend("Zoë,Köln\n".as_bytes());
+    let reader = ListReader::from_bytes(text, &OpenOptions::default()).unwrap();
+    assert_eq!(reader.info().encoding.as_deref(), Some("UTF-8"));
+}

@@ -1,6 +1,8 @@
 //! Choice of the text encoding: byte order mark first, then an override label, then
 //! UTF-8 if the sample is valid UTF-8, else Windows-1252.
 
+use std::io::{self, Read};
+
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use crate::ReadError;
@@ -83,6 +85,38 @@ pub(crate) fn detect_encoding(
         encoding,
         skip_len: 0,
     })
+}
+
+/// Bytes checked at a time by [`is_utf8_stream`]; it holds one such buffer in memory.
+const CHECK_CHUNK_BYTES: usize = 64 * 1024;
+
+/// Returns whether the whole stream is valid UTF-8, reading it in chunks so memory stays
+/// bounded whatever the file size.
+pub(crate) fn is_utf8_stream(reader: impl Read) -> io::Result<bool> {
+    is_utf8_chunked(reader, CHECK_CHUNK_BYTES)
+}
+
+fn is_utf8_chunked(mut reader: impl Read, chunk_bytes: usize) -> io::Result<bool> {
+    // A character may straddle two chunks, so the up to 3 bytes of an incomplete
+    // sequence at the end of a chunk move to the front of the buffer.
+    let mut buffer = vec![0; chunk_bytes + 3];
+    let mut carried = 0;
+    loop {
+        let read = reader.read(&mut buffer[carried..])?;
+        if read == 0 {
+            return Ok(carried == 0);
+        }
+        let filled = carried + read;
+        carried = match std::str::from_utf8(&buffer[..filled]) {
+            Ok(_) => 0,
+            Err(error) if error.error_len().is_none() => {
+                let valid = error.valid_up_to();
+                buffer.copy_within(valid..filled, 0);
+                filled - valid
+            }
+            Err(_) => return Ok(false),
+        };
+    }
 }
 
 /// Recognises UTF-16 without a byte order mark from the zero high bytes of ASCII text:
@@ -206,6 +240,24 @@ mod tests {
         }
         let dense = b"\0\0a\0\0b";
         assert!(detect_encoding(dense, false, None).is_err());
+    }
+
+    #[test]
+    fn is_utf8_chunked_table() {
+        // (bytes, valid): chunks of 4 bytes split the two- and four-byte characters.
+        let cases: &[(&[u8], bool)] = &[
+            (b"", true),
+            (b"name,town\n", true),
+            (b"Zo\xC3\xAB,K\xC3\xB6ln", true),
+            (b"abc\xF0\x9F\x93\xAEdef", true),
+            (b"abcdefgh,O\x92Brien", false),
+            (b"abc\xC3", false),
+            (b"abc\xF0\x9F\x93", false),
+        ];
+        for (bytes, valid) in cases {
+            let got = is_utf8_chunked(*bytes, 4).unwrap();
+            assert_eq!(got, *valid, "bytes {bytes:?}");
+        }
     }
 
     #[test]

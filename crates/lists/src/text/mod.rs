@@ -11,10 +11,10 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use encoding_rs::{UTF_16BE, UTF_16LE};
+use encoding_rs::{UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use self::cursor::RecordCursor;
-use self::encoding::{Decoding, TextEncoding, detect_encoding};
+use self::encoding::{Decoding, TextEncoding, detect_encoding, is_utf8_stream};
 use crate::header::{RowShape, SEARCH_ROWS, pick_header};
 use crate::index::{Checkpoint, RowIndex};
 use crate::source::{Counted, Source};
@@ -54,6 +54,16 @@ impl TextReader {
         let head = source.head(SAMPLE_BYTES).map_err(ReadError::Io)?;
         let truncated = (head.len() as u64) < total;
         let mut encoding = detect_encoding(&head, truncated, options.encoding.as_deref())?;
+        if options.encoding.is_none() && truncated && sniffed_utf8(encoding) {
+            // Exports often start with plain ASCII rows and hold Windows-1252 accents only
+            // further down, so a valid sample is not enough: the rest of the file is
+            // checked too, rather than failing with invalid UTF-8 mid-run.
+            let rest = source.open_at(head.len() as u64).map_err(ReadError::Io)?;
+            let tail_of_head = utf8_incomplete_tail(&head);
+            if !is_utf8_stream(tail_of_head.chain(rest)).map_err(ReadError::Io)? {
+                encoding.encoding = WINDOWS_1252;
+            }
+        }
         let mut sample = decoded_sample(&head[encoding.skip_len..], encoding.decoding());
         let hint = sniff::separator_line(&sample);
         if let Some((_, line_len)) = hint {
@@ -251,6 +261,20 @@ impl TextReader {
             }
         }
         Ok(found)
+    }
+}
+
+/// Returns whether UTF-8 was chosen from the content, without a byte order mark.
+fn sniffed_utf8(encoding: TextEncoding) -> bool {
+    encoding.encoding == UTF_8 && encoding.skip_len == 0
+}
+
+/// Returns the bytes of an incomplete UTF-8 sequence at the end of a valid sample, which
+/// the check of the rest of the file must see again.
+fn utf8_incomplete_tail(head: &[u8]) -> &[u8] {
+    match std::str::from_utf8(head) {
+        Ok(_) => &[],
+        Err(error) => &head[error.valid_up_to()..],
     }
 }
 
