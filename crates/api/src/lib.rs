@@ -12,6 +12,7 @@ mod roles;
 mod sessions;
 mod tokens;
 mod upload_keys;
+mod uploads;
 
 pub use account::{
     AcceptInvitationRequest, Account, AccountSettingsRequest, Health, InvitationCreated,
@@ -26,3 +27,6 @@ pub use tokens::{
     ApiTokenCreated, ApiTokenInfo, ApiTokenList, ApiTokenRequest, RotateTokenRequest,
 };
 pub use upload_keys::UploadKey;
+pub use uploads::{
+    Campaign, CampaignPage, CampaignRequest, UploadEvent, UploadPage, UploadSummary, UploadTimeline,
+};

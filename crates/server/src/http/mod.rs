@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod history;
 pub mod me;
 pub mod members;
 pub mod middleware;
@@ -35,6 +36,7 @@ use error::ApiError;
         members::invite, members::accept, members::update_account,
         tokens::create, tokens::list_own, tokens::list_account, tokens::revoke, tokens::rotate,
         upload_key::current, upload_key::rotate,
+        history::create_campaign, history::list_campaigns, history::list_uploads, history::events,
         audit::read, healthz, readyz,
     ),
     components(schemas(Problem)),
@@ -186,6 +188,12 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/tokens/{token_id}/rotate", post(tokens::rotate))
         .route("/v1/upload-key", get(upload_key::current))
         .route("/v1/upload-key/rotate", post(upload_key::rotate))
+        .route(
+            "/v1/campaigns",
+            get(history::list_campaigns).post(history::create_campaign),
+        )
+        .route("/v1/uploads", get(history::list_uploads))
+        .route("/v1/uploads/{upload_id}/events", get(history::events))
         .route("/v1/audit", get(audit::read))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

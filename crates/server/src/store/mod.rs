@@ -3,6 +3,7 @@
 //! behaves exactly like an id that does not exist.
 
 pub mod accounts;
+pub mod history;
 pub mod invitations;
 pub mod lockout;
 pub mod members;

@@ -5,6 +5,7 @@ mod auth;
 mod cli;
 mod demo;
 mod harness;
+mod history;
 mod limits;
 mod roles;
 mod tls;

@@ -1,0 +1,104 @@
+//! Campaigns, uploads and upload timelines.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The body of `POST /v1/campaigns`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignRequest {
+    /// A name to recognise the campaign by, 1 to 200 characters.
+    pub name: String,
+}
+
+/// A campaign: a group of uploads for one mailing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    /// The campaign id; send it as `campaign` in tus `Upload-Metadata`.
+    pub id: Uuid,
+    /// The name.
+    pub name: String,
+    /// The member who created it.
+    pub owner_id: Uuid,
+    /// `draft`, `ready`, `submitted` or `archived`.
+    pub status: String,
+    /// When it was created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// A page of `GET /v1/campaigns`, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignPage {
+    /// The campaigns.
+    pub campaigns: Vec<Campaign>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// What the history shows of an upload: metadata only, never list contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadSummary {
+    /// The upload id.
+    pub id: Uuid,
+    /// The member who uploaded it.
+    pub owner_id: Uuid,
+    /// The campaign, if the client named one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<Uuid>,
+    /// `receiving`, `received`, `scanning`, `scan_pending`, `validating`, `accepted`,
+    /// `rejected`, `quarantined`, `terminated` or `expired`.
+    pub state: String,
+    /// The announced size in bytes.
+    pub length: i64,
+    /// Bytes received so far.
+    pub offset: i64,
+    /// When the upload was created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// A page of `GET /v1/uploads`, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadPage {
+    /// The uploads.
+    pub uploads: Vec<UploadSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// One entry of an upload's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadEvent {
+    /// When it happened.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// What happened: `created`, `patch`, `patch_interrupted`, `checksum_failed`,
+    /// `received`, `terminated` or `expired`.
+    pub kind: String,
+    /// The request that caused it, to match with the client's and the service's logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Facts such as the offset and byte count, as a JSON object.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+/// The body of `GET /v1/uploads/{upload_id}/events`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadTimeline {
+    /// The upload.
+    pub upload: UploadSummary,
+    /// Its events, oldest first.
+    pub events: Vec<UploadEvent>,
+}
