@@ -577,3 +577,15 @@ fn preview_empty_range_says_where_data_is() {
     assert!(stdout.contains("Ada Lovelace"), "{stdout}");
     assert!(!stdout.contains("no data rows"), "{stdout}");
 }
+
+#[test]
+fn unclosed_quote_names_row() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("list.csv");
+    std::fs::write(&path, "Name,Address\nAda,\"1 Main\nBo,2 Main\n").unwrap();
+    let output = sealpost(&["validate", path_str(&path)]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("row 2"), "{stderr}");
+    assert!(stderr.contains("closing quote"), "{stderr}");
+}

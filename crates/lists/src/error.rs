@@ -115,6 +115,18 @@ pub enum ReadError {
         reason: String,
     },
 
+    /// A quoted field is still open at the end of the text, so every line after its
+    /// opening quote would be read as one cell.
+    #[error(
+        "row {row} has a quoted field that is never closed, so the rest of the file \
+         would be read as one cell; add the missing closing quote (\") in row {row}, or \
+         remove the opening one"
+    )]
+    UnclosedQuote {
+        /// The 1-based row whose field opens the quote.
+        row: u64,
+    },
+
     /// The text could not be parsed as delimited records.
     #[error("row {row} could not be read as CSV: {reason}")]
     Csv {

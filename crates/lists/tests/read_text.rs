@@ -443,3 +443,72 @@ fn text_long_utf8_stays_utf8() {
     let reader = ListReader::from_bytes(text, &OpenOptions::default()).unwrap();
     assert_eq!(reader.info().encoding.as_deref(), Some("UTF-8"));
 }
+
+/// Reads every record and returns the error that stopped the reader, if any.
+fn first_error(bytes: &[u8]) -> Option<ReadError> {
+    let mut reader = match ListReader::from_bytes(bytes.to_vec(), &OpenOptions::default()) {
+        Ok(reader) => reader,
+        Err(error) => return Some(error),
+    };
+    let mut record = Record::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => continue,
+            Ok(false) => return None,
+            Err(error) => return Some(error),
+        }
+    }
+}
+
+#[test]
+fn text_unclosed_quote_names_row() {
+    // (case, content, row of the unclosed quote)
+    let cases: &[(&str, &[u8], Option<u64>)] = &[
+        (
+            "near end",
+            b"Name,Address\nAda,\"1 Main\nBo,2 Main\n",
+            Some(2),
+        ),
+        (
+            "no final newline",
+            b"Name,Address\nAda,x\nBo,\"2 Main",
+            Some(3),
+        ),
+        (
+            "after blank line",
+            b"Name,Address\n\nAda,\"1 Main\nBo,2\n",
+            Some(3),
+        ),
+        ("in header", b"Name,\"Address\nAda,1 Main\n", Some(1)),
+        (
+            "after a closed one",
+            b"Name,Address\nAda,\"1\nMain\"\nBo,\"2\n",
+            Some(3),
+        ),
+        ("closed at end", b"Name,Address\nAda,\"1\nMain\"", None),
+        ("literal quote", b"Name,Size\nAda,5\"\nBo,6\"\n", None),
+        (
+            "doubled quotes",
+            b"Name,Note\nAda,\"say \"\"hi\"\"\"\n",
+            None,
+        ),
+    ];
+    for (name, bytes, row) in cases {
+        let error = first_error(bytes);
+        let got = match error {
+            Some(ReadError::UnclosedQuote { row }) => Some(row),
+            Some(other) => panic!("case {name}: {other}"),
+            None => None,
+        };
+        assert_eq!(got, *row, "case {name}");
+    }
+}
+
+#[test]
+fn text_unclosed_quote_message() {
+    let error = first_error(b"Name,Address\nAda,\"1 Main\nBo,2 Main\n").unwrap();
+    let message = error.to_string();
+    assert!(message.contains("row 2"), "{message}");
+    assert!(message.contains("closing quote"), "{message}");
+    assert!(!message.contains("Main"), "{message}");
+}

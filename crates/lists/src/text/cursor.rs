@@ -59,6 +59,7 @@ impl RecordCursor {
                 stream,
                 limits.max_record_bytes,
                 start.at_line_start,
+                delimiter,
             ));
         Self {
             csv,
@@ -120,6 +121,12 @@ impl RecordCursor {
         let tracker = self.csv.get_mut();
         self.blank_left = tracker.take_blank_lines(self.last_end);
         tracker.set_record_start(end);
+        if tracker.unclosed_quote().is_some_and(|quote| quote < end) {
+            // The parser ended the field at the end of the text, so this record holds
+            // every line after its opening quote.
+            let row = self.last_row + self.blank_left + 1;
+            return Err(ReadError::UnclosedQuote { row });
+        }
         if self.last_end > 0 {
             // Resume at the previous record's terminator, so its line ending is read again
             // as the end of a line with content.

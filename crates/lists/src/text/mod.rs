@@ -2,6 +2,7 @@
 
 mod cursor;
 mod encoding;
+mod quotes;
 mod sniff;
 mod tracker;
 

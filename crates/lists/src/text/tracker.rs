@@ -14,6 +14,8 @@
 use std::collections::VecDeque;
 use std::io::{self, Read};
 
+use crate::text::quotes::QuoteTracker;
+
 /// Evenly spaced blank-line breaks inside one run of terminator bytes.
 #[derive(Debug, Clone, Copy)]
 struct Run {
@@ -54,13 +56,22 @@ pub(crate) struct Tracker<R> {
     /// Offset of the first byte of the current run of terminator bytes.
     terminators_start: u64,
     runs: VecDeque<Run>,
+    quotes: QuoteTracker,
+    /// Whether the inner reader has reported the end of its data.
+    at_end: bool,
 }
 
 impl<R: Read> Tracker<R> {
     /// Wraps `inner`. `at_line_start` is true when the stream starts at the start of a
     /// line (the start of a file), so that a leading break ends a blank line. A stream
-    /// resumed at a record's terminator starts after content instead.
-    pub(crate) fn new(inner: R, max_record_bytes: usize, at_line_start: bool) -> Self {
+    /// resumed at a record's terminator starts after content instead. `delimiter` is the
+    /// field delimiter, needed to follow the quoting.
+    pub(crate) fn new(
+        inner: R,
+        max_record_bytes: usize,
+        at_line_start: bool,
+        delimiter: u8,
+    ) -> Self {
         Self {
             inner,
             offset: 0,
@@ -70,6 +81,18 @@ impl<R: Read> Tracker<R> {
             after_cr: false,
             terminators_start: 0,
             runs: VecDeque::new(),
+            quotes: QuoteTracker::new(delimiter),
+            at_end: false,
+        }
+    }
+
+    /// Returns the offset of the opening quote when the text ended inside a quoted
+    /// field; `None` before the end of the text has been read.
+    pub(crate) fn unclosed_quote(&self) -> Option<u64> {
+        if self.at_end {
+            self.quotes.open_quote()
+        } else {
+            None
         }
     }
 
@@ -159,7 +182,11 @@ impl<R: Read> Read for Tracker<R> {
             return Err(io::Error::other(RecordTooLong { length: pending }));
         }
         let read = self.inner.read(buf)?;
+        if read == 0 && !buf.is_empty() {
+            self.at_end = true;
+        }
         self.scan(&buf[..read]);
+        self.quotes.scan(&buf[..read], self.offset);
         self.offset += read as u64;
         Ok(read)
     }
@@ -172,7 +199,7 @@ mod tests {
     /// Returns the blank lines between each pair of records, given the offsets where the
     /// parser reports each record's end.
     fn blank_lines(text: &str, ends: &[u64]) -> Vec<u64> {
-        let mut tracker = Tracker::new(text.as_bytes(), usize::MAX, true);
+        let mut tracker = Tracker::new(text.as_bytes(), usize::MAX, true, b',');
         // Small reads split break pairs across chunks.
         let mut buf = [0u8; 3];
         while tracker.read(&mut buf).unwrap() > 0 {}
@@ -207,7 +234,7 @@ mod tests {
 
     #[test]
     fn resumed_stream_starts_after_content() {
-        let mut tracker = Tracker::new(&b"\n\nb\n"[..], usize::MAX, false);
+        let mut tracker = Tracker::new(&b"\n\nb\n"[..], usize::MAX, false, b',');
         let mut buf = [0u8; 16];
         while tracker.read(&mut buf).unwrap() > 0 {}
         assert_eq!(tracker.take_blank_lines(0), 1);
@@ -216,7 +243,7 @@ mod tests {
     #[test]
     fn record_over_cap_fails_before_reading_more() {
         let text = "x".repeat(100);
-        let mut tracker = Tracker::new(text.as_bytes(), 10, true);
+        let mut tracker = Tracker::new(text.as_bytes(), 10, true, b',');
         let mut buf = [0u8; 8];
         assert_eq!(tracker.read(&mut buf).unwrap(), 8);
         assert_eq!(tracker.read(&mut buf).unwrap(), 8);
