@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod audit;
 pub mod blob;
+pub mod clamd;
 pub mod config;
 pub mod db;
 pub mod http;

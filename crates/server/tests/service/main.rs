@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod clamd;
 mod cli;
 mod demo;
 mod harness;
