@@ -41,7 +41,7 @@ pub struct CampaignPage {
     pub next_cursor: Option<String>,
 }
 
-/// What the history shows of an upload: metadata only, never list contents.
+/// The history's view of an upload: metadata only, never list contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UploadSummary {
@@ -82,7 +82,7 @@ pub struct UploadEvent {
     /// When it happened.
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
-    /// What happened: `created`, `patch`, `patch_interrupted`, `checksum_failed`,
+    /// The event kind: `created`, `patch`, `patch_interrupted`, `checksum_failed`,
     /// `received`, `terminated` or `expired`.
     pub kind: String,
     /// The request that caused it, to match with the client's and the service's logs.

@@ -2,7 +2,7 @@
 //!
 //! Written here because the protocol is a few framed writes: the command
 //! `zINSTREAM\0`, then chunks each preceded by its length as a 4-byte big-endian
-//! integer, then a zero length; the answer is one NUL-terminated line. Only a clear
+//! integer, then a zero length; the reply is one NUL-terminated line. Only a clear
 //! `stream: OK` counts as clean: a stream over clamd's `StreamMaxLength` is
 //! [`Verdict::NotScanned`], and every other failure is an error.
 
@@ -14,10 +14,10 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// Bytes sent per `INSTREAM` chunk; clamd accepts chunks up to its `StreamMaxLength`.
 const CHUNK_BYTES: usize = 64 * 1024;
-/// Longest answer line read back, in bytes.
+/// Longest reply line read back, in bytes.
 const MAX_REPLY_BYTES: usize = 4096;
 
-/// Where clamd listens.
+/// The socket address of clamd.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClamdAddress {
     /// A Unix socket path, written `unix:PATH`.
@@ -56,7 +56,7 @@ impl std::fmt::Display for ClamdAddress {
     }
 }
 
-/// The outcome of a scan that clamd answered.
+/// The outcome of a scan that clamd completed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     /// clamd found nothing.

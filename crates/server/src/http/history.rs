@@ -1,5 +1,6 @@
 //! Campaigns and the upload history, scoped by role: a marketer sees their own, admin
-//! and support see the whole account, and nobody sees list contents here.
+//! and support see the whole account. These routes return metadata only, never list
+//! contents.
 
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -21,7 +21,7 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    /// The opaque text form, `SECONDS_ID`.
+    /// Returns the opaque text form, `SECONDS_ID`.
     pub fn encode(&self) -> String {
         format!("{}_{}", self.created_at, self.id)
     }
