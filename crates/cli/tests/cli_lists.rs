@@ -131,13 +131,13 @@ fn unreadable_file_exits_two() {
     std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
     let missing = directory.path().join("missing.csv");
 
-    for path in [&png, &missing] {
+    for (path, prefix) in [(&png, "error: cannot read"), (&missing, "error: not found")] {
         for format in ["json", "text"] {
             let output = sealpost(&["validate", "--format", format, path_str(path)]);
             assert_eq!(output.status.code(), Some(2), "{path:?}");
             assert!(output.stdout.is_empty(), "{path:?}: stdout not empty");
             let stderr = String::from_utf8_lossy(&output.stderr);
-            assert!(stderr.starts_with("error: cannot read"), "{stderr}");
+            assert!(stderr.starts_with(prefix), "{stderr}");
         }
     }
 }
@@ -588,4 +588,43 @@ fn unclosed_quote_names_row() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("row 2"), "{stderr}");
     assert!(stderr.contains("closing quote"), "{stderr}");
+}
+
+#[test]
+fn read_error_messages() {
+    let directory = tempfile::tempdir().unwrap();
+    let blank = directory.path().join("blank.csv");
+    std::fs::write(&blank, "\n\n\n").unwrap();
+    let truncated = directory.path().join("truncated.xlsx");
+    let workbook = std::fs::read(fixture("sample-500.xlsx")).unwrap();
+    std::fs::write(&truncated, &workbook[..20_000]).unwrap();
+    let missing = directory.path().join("missing.csv");
+
+    // (file, expected message after "error: ")
+    let cases = [
+        (
+            &blank,
+            format!(
+                "cannot read {}: the file has no rows with data",
+                blank.display()
+            ),
+        ),
+        (
+            &truncated,
+            format!(
+                "cannot read {}: the XLSX workbook is damaged or incomplete; export it again",
+                truncated.display()
+            ),
+        ),
+        (&missing, format!("not found: {}\n", missing.display())),
+    ];
+    for (path, expected) in cases {
+        let output = sealpost(&["validate", path_str(path)]);
+        assert_eq!(output.status.code(), Some(2), "{path:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with(&format!("error: {expected}")),
+            "{path:?}: {stderr}"
+        );
+    }
 }

@@ -1,6 +1,8 @@
 //! Errors raised while opening or reading a list.
 
 use std::fmt;
+use std::io;
+use std::path::PathBuf;
 
 use crate::Format;
 
@@ -11,13 +13,27 @@ use crate::Format;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReadError {
-    /// The file could not be opened or read from disk.
-    #[error("the file could not be read; check that it exists and that you may open it")]
-    Io(#[source] std::io::Error),
+    /// The file does not exist.
+    #[error("not found: {}", path.display())]
+    NotFound {
+        /// The path that was opened.
+        path: PathBuf,
+    },
 
-    /// The file has no content, or a text file has only blank lines and empty fields.
+    /// The file could not be opened or read from disk.
+    #[error("the file could not be read; check that you may open it")]
+    Io(#[source] io::Error),
+
+    /// The file has no content at all (a text file may have a byte order mark).
     #[error("the file is empty; export the list again and choose a file that contains rows")]
     Empty,
+
+    /// A text file has content, but only blank lines and empty fields.
+    #[error(
+        "the file has no rows with data, only blank lines or empty fields; check that \
+         you exported the right list"
+    )]
+    NoRowsWithData,
 
     /// The content is not a CSV/text list or a supported spreadsheet.
     #[error(
@@ -27,6 +43,17 @@ pub enum ReadError {
     UnsupportedFormat {
         /// Description of the content, e.g. "a PNG image".
         found: &'static str,
+    },
+
+    /// A workbook (zip archive) is cut short or damaged so that its parts cannot be
+    /// listed, for example after an interrupted download or copy.
+    #[error(
+        "the {format} workbook is damaged or incomplete; export it again from your \
+         spreadsheet program, or copy the whole file again"
+    )]
+    DamagedWorkbook {
+        /// The format the start of the archive shows.
+        format: Format,
     },
 
     /// The workbook is encrypted with a password.
@@ -200,6 +227,26 @@ impl fmt::Display for RowSuffix {
 }
 
 impl ReadError {
+    /// Wraps an I/O error met while reading `path`, telling a missing file apart.
+    pub(crate) fn from_io(path: &std::path::Path, error: io::Error) -> Self {
+        if error.kind() == io::ErrorKind::NotFound {
+            ReadError::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            ReadError::Io(error)
+        }
+    }
+
+    /// Builds a [`ReadError::Spreadsheet`] from a parser's message, which sits mid-sentence
+    /// in ours, so a capitalised first word is lower-cased (unless it is an acronym).
+    pub(crate) fn spreadsheet(format: Format, reason: impl fmt::Display) -> Self {
+        ReadError::Spreadsheet {
+            format,
+            reason: mid_sentence(&reason.to_string()),
+        }
+    }
+
     pub(crate) fn limit(what: Limit, found: u64, limit: u64, row: Option<u64>) -> Self {
         ReadError::LimitExceeded {
             what,
@@ -210,9 +257,49 @@ impl ReadError {
     }
 }
 
+/// Lower-cases the first letter of `text` unless the second is upper case too, as in
+/// "XML" or "OLE".
+fn mid_sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let (Some(first), second) = (chars.next(), chars.next()) else {
+        return text.to_owned();
+    };
+    if second.is_some_and(char::is_uppercase) {
+        return text.to_owned();
+    }
+    first
+        .to_lowercase()
+        .chain(text[first.len_utf8()..].chars())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mid_sentence_table() {
+        let cases = [
+            (
+                "File is larger than declared",
+                "file is larger than declared",
+            ),
+            ("XML error at 3", "XML error at 3"),
+            ("invalid zip", "invalid zip"),
+            ("", ""),
+            ("É", "é"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(mid_sentence(text), expected, "text {text:?}");
+        }
+    }
+
+    #[test]
+    fn spreadsheet_message_reads_mid_sentence() {
+        let error = ReadError::spreadsheet(Format::Xlsx, "File is larger than its size");
+        let message = error.to_string();
+        assert!(message.contains("(file is larger"), "{message}");
+    }
 
     #[test]
     fn limit_message_names_value_limit_and_row() {

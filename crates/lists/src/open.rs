@@ -134,17 +134,21 @@ impl ListReader {
     /// [`Limits::max_spreadsheet_bytes`].
     pub fn open(path: &Path, options: &OpenOptions) -> Result<ListReader, ReadError> {
         let source = Source::File(path.to_path_buf());
-        let head = source.head(8).map_err(ReadError::Io)?;
+        let head = source
+            .head(8)
+            .map_err(|error| ReadError::from_io(path, error))?;
         match sniff_container(&head)? {
             Container::Text => Self::from_text(source, options),
             container => {
-                let size = source.len().map_err(ReadError::Io)?;
+                let size = source
+                    .len()
+                    .map_err(|error| ReadError::from_io(path, error))?;
                 let max = options.limits.max_spreadsheet_bytes;
                 if size > max {
                     let what = crate::error::Limit::SpreadsheetBytes;
                     return Err(ReadError::limit(what, size, max, None));
                 }
-                let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+                let bytes = std::fs::read(path).map_err(|error| ReadError::from_io(path, error))?;
                 Self::from_sheet(container, bytes, options)
             }
         }

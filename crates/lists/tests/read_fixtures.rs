@@ -484,7 +484,10 @@ fn rejected_files_table() {
         ),
         ("calamine-pass_protected.xlsx", "protected with a password"),
         ("billion-laughs.xlsx", "document type (DTD)"),
-        ("zip-bomb-lying-sizes.xlsx", "could not be read"),
+        (
+            "zip-bomb-lying-sizes.xlsx",
+            "could not be read (file is larger than",
+        ),
         (
             "calamine-issue_594_dos.ods",
             "the number of cells in the sheet is 999999998000000001, over the limit of 50000000",
@@ -613,5 +616,29 @@ fn open_and_from_bytes_agree() {
             "{name}"
         );
         assert_eq!(texts(&mut from_bytes), texts(&mut from_file), "{name}");
+    }
+}
+
+#[test]
+fn truncated_workbooks_are_damaged() {
+    let cases = [
+        ("sample-500.xlsx", Format::Xlsx),
+        ("title-block.xlsx", Format::Xlsx),
+        ("title-block.ods", Format::Ods),
+    ];
+    for (name, format) in cases {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let cut = bytes[..bytes.len() / 2].to_vec();
+        let error = ListReader::from_bytes(cut, &OpenOptions::default()).unwrap_err();
+        assert!(
+            matches!(error, ReadError::DamagedWorkbook { format: found } if found == format),
+            "{name}: {error}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains("damaged or incomplete"),
+            "{name}: {message}"
+        );
+        assert!(!message.contains("not a list"), "{name}: {message}");
     }
 }

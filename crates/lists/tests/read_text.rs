@@ -322,24 +322,27 @@ fn text_limits_table() {
 
 #[test]
 fn text_rejects_empty_and_binary() {
-    // (case, content, rejected as empty)
-    let cases: &[(&str, &[u8], bool)] = &[
-        ("empty", b"", true),
-        ("bom only", b"\xEF\xBB\xBF", true),
-        ("blank lines", b"\r\n\r\n\n", true),
-        ("empty fields", b" , ,\n,,\n", true),
-        ("png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", false),
-        ("pdf", b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n", false),
-        ("binary", b"\x00\x01\x02\x03\x04\x05garbage\x00", false),
+    // (case, content, expected error kind)
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("empty", b"", "empty"),
+        ("bom only", b"\xEF\xBB\xBF", "empty"),
+        ("blank lines", b"\r\n\r\n\n", "no rows"),
+        ("only newlines", b"\n\n\n", "no rows"),
+        ("empty fields", b" , ,\n,,\n", "no rows"),
+        ("png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "format"),
+        ("pdf", b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n", "format"),
+        ("binary", b"\x00\x01\x02\x03\x04\x05garbage\x00", "format"),
     ];
-    for (name, bytes, empty) in cases {
+    for (name, bytes, expected) in cases {
         let result = ListReader::from_bytes(bytes.to_vec(), &OpenOptions::default());
         let error = result.err().unwrap_or_else(|| panic!("case {name} opened"));
-        assert_eq!(
-            matches!(error, ReadError::Empty),
-            *empty,
-            "case {name}: {error}"
-        );
+        let kind = match error {
+            ReadError::Empty => "empty",
+            ReadError::NoRowsWithData => "no rows",
+            ReadError::UnsupportedFormat { .. } => "format",
+            _ => "other",
+        };
+        assert_eq!(kind, *expected, "case {name}: {error}");
     }
 }
 
@@ -408,9 +411,20 @@ fn reader_is_send() {
 }
 
 #[test]
-fn missing_file_is_io_error() {
+fn missing_file_is_not_found() {
     let path = std::path::Path::new("/nonexistent/sealpost/list.csv");
     let error = ListReader::open(path, &OpenOptions::default()).unwrap_err();
+    assert!(matches!(error, ReadError::NotFound { .. }), "{error}");
+    assert_eq!(
+        error.to_string(),
+        "not found: /nonexistent/sealpost/list.csv"
+    );
+}
+
+#[test]
+fn directory_is_io_error() {
+    let directory = tempfile::tempdir().unwrap();
+    let error = ListReader::open(directory.path(), &OpenOptions::default()).unwrap_err();
     assert!(matches!(error, ReadError::Io(_)), "{error}");
     assert!(error.to_string().contains("could not be read"), "{error}");
     assert!(std::error::Error::source(&error).is_some());

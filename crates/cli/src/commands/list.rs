@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use sealpost_lists::{
-    ColumnMapping, Country, ExplicitMapping, Format, ListReader, OpenOptions, SheetChoice,
+    ColumnMapping, Country, ExplicitMapping, Format, ListReader, OpenOptions, ReadError,
+    SheetChoice,
 };
 
 /// The list file and the options that override format, encoding, delimiter and heading
@@ -90,8 +91,14 @@ impl ListArgs {
     ///
     /// Every error here means the file cannot be read at all (exit status 2).
     pub(crate) fn open(&self) -> Result<(ListReader, ColumnMapping)> {
-        let reader = ListReader::open(&self.file, &self.open_options())
-            .with_context(|| format!("cannot read {}", self.file.display()))?;
+        let reader = match ListReader::open(&self.file, &self.open_options()) {
+            Ok(reader) => reader,
+            // The message is already "not found: PATH".
+            Err(error @ ReadError::NotFound { .. }) => return Err(error.into()),
+            Err(error) => {
+                return Err(error).with_context(|| format!("cannot read {}", self.file.display()));
+            }
+        };
         let headers = &reader.info().headers;
         if reader.info().header_row.is_none() {
             bail!(

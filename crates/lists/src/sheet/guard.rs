@@ -18,8 +18,11 @@ type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 /// OOXML and ODF never use one). Returns the spreadsheet format the archive holds.
 pub(crate) fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInspection, ReadError> {
     let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ReadError::UnsupportedFormat {
-            found: "a damaged or unsupported zip archive",
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| match first_entry_format(bytes) {
+            Some(format) => ReadError::DamagedWorkbook { format },
+            None => ReadError::UnsupportedFormat {
+                found: "a damaged or unsupported zip archive",
+            },
         })?;
     if archive.len() > limits.max_zip_entries {
         let found = archive.len() as u64;
@@ -39,6 +42,31 @@ pub(crate) fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInspection
     Ok(ZipInspection { format, ods })
 }
 
+/// Guesses the workbook format of a zip archive whose central directory (at its end) is
+/// missing, as in a file cut short, from the name of its first entry. Spreadsheet
+/// programs write `[Content_Types].xml` or an `xl/` or `_rels/` part first in XLSX, and
+/// ODF requires an uncompressed `mimetype` entry first.
+fn first_entry_format(bytes: &[u8]) -> Option<Format> {
+    // A local file header stores the name length at offset 26 and the name at 30.
+    let name_len = u16::from_le_bytes(bytes.get(26..28)?.try_into().ok()?) as usize;
+    let name = bytes.get(30..30 + name_len)?;
+    let after_name = bytes.get(30 + name_len..)?;
+    if name == b"mimetype" {
+        let is_ods = after_name
+            .windows(ODS_MEDIA_TYPE.len())
+            .take(64)
+            .any(|window| window == ODS_MEDIA_TYPE);
+        return is_ods.then_some(Format::Ods);
+    }
+    let xlsx_parts: [&[u8]; 4] = [b"[Content_Types].xml", b"_rels/", b"xl/", b"docProps/"];
+    if xlsx_parts.iter().any(|part| name.starts_with(part)) {
+        return Some(Format::Xlsx);
+    }
+    None
+}
+
+const ODS_MEDIA_TYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
 /// The facts [`inspect_zip`] found out about a workbook.
 #[derive(Debug)]
 pub(crate) struct ZipInspection {
@@ -47,11 +75,8 @@ pub(crate) struct ZipInspection {
     pub(crate) ods: OdsContent,
 }
 
-pub(super) fn damaged(format: Format, reason: impl ToString) -> ReadError {
-    ReadError::Spreadsheet {
-        format,
-        reason: reason.to_string(),
-    }
+pub(super) fn damaged(format: Format, reason: impl std::fmt::Display) -> ReadError {
+    ReadError::spreadsheet(format, reason)
 }
 
 fn check_declared_sizes(

@@ -42,10 +42,7 @@ pub(crate) struct LoadedSheet {
 }
 
 fn failed(format: Format, error: impl std::fmt::Display) -> ReadError {
-    ReadError::Spreadsheet {
-        format,
-        reason: error.to_string(),
-    }
+    ReadError::spreadsheet(format, error)
 }
 
 impl Workbook {

@@ -141,8 +141,11 @@ impl TextReader {
 
         let rows: Vec<RowShape> = shapes.iter().map(|(_, shape)| *shape).collect();
         let Some(picked) = pick_header(&rows) else {
-            // Only a byte order mark, blank lines or empty fields.
-            return Err(ReadError::Empty);
+            // Only a byte order mark counts as no content at all.
+            if self.total <= self.encoding.skip_len as u64 {
+                return Err(ReadError::Empty);
+            }
+            return Err(ReadError::NoRowsWithData);
         };
 
         self.lookahead.drain(..shapes[picked].0);
