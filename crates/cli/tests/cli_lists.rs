@@ -502,14 +502,14 @@ fn ignored_options_are_noted() {
 
 #[test]
 fn unmapped_headings_suggest_header_row() {
-    // A title block of label-value pairs looks like a heading row to the detector.
+    // No row holds a known heading, so the detector keeps the first heading-like row.
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("list.csv");
     std::fs::write(
         &path,
         "Report:,Spring campaign,Generated:,2026-03-01\n\
          ,,,\n\
-         Name,Street,Town,Post Code\n\
+         Kunde,Strasse,Ort,PLZ\n\
          Ada Lovelace,1 Main St,London,SW1A 1AA\n",
     )
     .unwrap();
@@ -523,9 +523,8 @@ fn unmapped_headings_suggest_header_row() {
     assert!(stdout.contains("--header-row N"), "{stdout}");
 
     let fixed = sealpost(&["validate", "--header-row", "3", path_str(&path)]);
-    assert_eq!(fixed.status.code(), Some(0));
     let stdout = String::from_utf8(fixed.stdout).unwrap();
-    assert!(!stdout.contains("matches a known field"), "{stdout}");
+    assert!(stdout.contains("headings on row 3"), "{stdout}");
 }
 
 #[test]
@@ -627,4 +626,17 @@ fn read_error_messages() {
             "{path:?}: {stderr}"
         );
     }
+}
+
+#[test]
+fn title_row_is_not_headings() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("list.csv");
+    let text = "Report:,Spring,Generated:,2026-03-01\n,,,\n\
+        Name,Street,Town,Post Code\nAda,1 Main,London,SW1A 1AA\n";
+    std::fs::write(&path, text).unwrap();
+    let output = sealpost(&["validate", "--format", "json", path_str(&path)]);
+    assert_eq!(output.status.code(), Some(0));
+    let report = json(&output);
+    assert_eq!(report["header_row"], 3, "{report}");
 }

@@ -2,6 +2,7 @@
 //! below a title block, notes or blank rows.
 
 use crate::CellKind;
+use crate::mapping::is_known_heading;
 
 /// Rows looked at when searching for the header.
 pub(crate) const SEARCH_ROWS: usize = 100;
@@ -16,6 +17,9 @@ pub(crate) struct RowShape {
     pub(crate) filled: usize,
     /// True when every non-empty cell is short text and at least one contains a letter.
     pub(crate) headings: bool,
+    /// Cells whose text is a heading of the column-mapping synonym table, such as
+    /// `Post Code` or `Town`.
+    pub(crate) known: usize,
 }
 
 impl RowShape {
@@ -24,30 +28,48 @@ impl RowShape {
         let mut filled = 0;
         let mut short_text = true;
         let mut letters = false;
+        let mut known = 0;
         for (text, kind) in cells {
             if text.trim().is_empty() {
                 continue;
             }
             filled += 1;
-            short_text &= kind == CellKind::Text && text.len() <= MAX_HEADING_BYTES;
+            let short = kind == CellKind::Text && text.len() <= MAX_HEADING_BYTES;
+            short_text &= short;
             letters |= text.chars().any(char::is_alphabetic);
+            if short && is_known_heading(text) {
+                known += 1;
+            }
         }
         Self {
             filled,
             headings: filled > 0 && short_text && letters,
+            known,
         }
     }
 }
 
-/// Returns the index of the header among `rows`: the first row of headings that fills at
-/// least half of the data width and at least two cells, unless the data is one column
-/// wide. The data width is the most non-empty cells any of these rows has. Falls back to
+/// Returns the index of the header among `rows`.
+///
+/// Candidates are rows of headings that fill at least half of the data width and at
+/// least two cells, unless the data is one column wide. The data width is the most
+/// non-empty cells any of these rows has. Of the candidates, the one with the most
+/// [`known`](RowShape::known) headings wins, the first on a tie, because a title row
+/// such as `Report:,Spring,Generated:,2026-03-01` also looks like headings. Falls back to
 /// the first non-empty row, and returns `None` when every row is empty.
 pub(crate) fn pick_header(rows: &[RowShape]) -> Option<usize> {
     let width = rows.iter().map(|row| row.filled).max().unwrap_or(0);
     let needed = width.div_ceil(2).max(2).min(width).max(1);
-    rows.iter()
-        .position(|row| row.headings && row.filled >= needed)
+    let mut best: Option<(usize, usize)> = None;
+    for (index, row) in rows.iter().enumerate() {
+        if !(row.headings && row.filled >= needed) {
+            continue;
+        }
+        if best.is_none_or(|(_, known)| row.known > known) {
+            best = Some((index, row.known));
+        }
+    }
+    best.map(|(index, _)| index)
         .or_else(|| rows.iter().position(|row| row.filled > 0))
 }
 
@@ -89,6 +111,21 @@ mod tests {
             shape(&[("a@example.com", T)]),
         ];
         let only_numbers = vec![shape(&[]), shape(&[("1", N), ("2", N)])];
+        let title_row = vec![
+            shape(&[
+                ("Report:", T),
+                ("Spring", T),
+                ("Generated:", T),
+                ("2026-03-01", T),
+            ]),
+            shape(&[]),
+            shape(&[("Name", T), ("Street", T), ("Town", T), ("Post Code", T)]),
+            shape(&[("Ada", T), ("1 Main", T), ("London", T), ("SW1A 1AA", T)]),
+        ];
+        let unknown_headings = vec![
+            shape(&[("Kunde", T), ("Strasse", T)]),
+            shape(&[("Ada", T), ("Main", T)]),
+        ];
         let cases: &[(&str, &[RowShape], Option<usize>)] = &[
             ("title block", &title_block, Some(3)),
             ("plain", &plain, Some(0)),
@@ -96,6 +133,8 @@ mod tests {
             ("numeric text first", &numeric_text_first, Some(1)),
             ("one column", &one_column, Some(1)),
             ("only numbers", &only_numbers, Some(1)),
+            ("title row", &title_row, Some(2)),
+            ("unknown headings", &unknown_headings, Some(0)),
             ("empty", &[], None),
         ];
         for (name, rows, expected) in cases {
@@ -110,7 +149,8 @@ mod tests {
             row,
             RowShape {
                 filled: 1,
-                headings: true
+                headings: true,
+                known: 1,
             }
         );
     }

@@ -214,6 +214,11 @@ impl ColumnMapping {
     }
 }
 
+/// Returns whether the built-in synonym table maps `heading` to a field.
+pub(crate) fn is_known_heading(heading: &str) -> bool {
+    synonyms::field_for_heading(&normalise_heading(heading)).is_some()
+}
+
 /// Normalises a heading for matching: letters lower-cased, and everything that is
 /// not a letter or digit (spaces, `_`, `-`, `.`, brackets) dropped.
 pub fn normalise_heading(heading: &str) -> String {
