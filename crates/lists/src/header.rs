@@ -53,10 +53,10 @@ impl RowShape {
 ///
 /// Candidates are rows of headings that fill at least half of the data width and at
 /// least two cells, unless the data is one column wide. The data width is the most
-/// non-empty cells any of these rows has. Of the candidates, the one with the most
-/// [`known`](RowShape::known) headings wins, the first on a tie, because a title row
-/// such as `Report:,Spring,Generated:,2026-03-01` also looks like headings. Falls back to
-/// the first non-empty row, and returns `None` when every row is empty.
+/// non-empty cells any of these rows has. The first candidate wins unless a later one
+/// [`is_clearly_headings`] and has more [`known`](RowShape::known) headings, because a
+/// title row such as `Report:,Spring,Generated:,2026-03-01` also looks like headings.
+/// Falls back to the first non-empty row, and returns `None` when every row is empty.
 pub(crate) fn pick_header(rows: &[RowShape]) -> Option<usize> {
     let width = rows.iter().map(|row| row.filled).max().unwrap_or(0);
     let needed = width.div_ceil(2).max(2).min(width).max(1);
@@ -65,12 +65,23 @@ pub(crate) fn pick_header(rows: &[RowShape]) -> Option<usize> {
         if !(row.headings && row.filled >= needed) {
             continue;
         }
-        if best.is_none_or(|(_, known)| row.known > known) {
+        let better = match best {
+            None => true,
+            Some((_, known)) => is_clearly_headings(row) && row.known > known,
+        };
+        if better {
             best = Some((index, row.known));
         }
     }
     best.map(|(index, _)| index)
         .or_else(|| rows.iter().position(|row| row.filled > 0))
+}
+
+/// Returns whether at least two cells, and at least half of the filled ones, are known
+/// headings. A data row below generic headings such as `column1` can hold one word like
+/// `id` by chance, which must not make it the header.
+fn is_clearly_headings(row: &RowShape) -> bool {
+    row.known >= 2 && row.known * 2 >= row.filled
 }
 
 #[cfg(test)]
@@ -122,6 +133,10 @@ mod tests {
             shape(&[("Name", T), ("Street", T), ("Town", T), ("Post Code", T)]),
             shape(&[("Ada", T), ("1 Main", T), ("London", T), ("SW1A 1AA", T)]),
         ];
+        let generic_headings = vec![
+            shape(&[("column0", T), ("column1", T), ("column2", T)]),
+            shape(&[("id", T), ("a", T)]),
+        ];
         let unknown_headings = vec![
             shape(&[("Kunde", T), ("Strasse", T)]),
             shape(&[("Ada", T), ("Main", T)]),
@@ -135,6 +150,7 @@ mod tests {
             ("only numbers", &only_numbers, Some(1)),
             ("title row", &title_row, Some(2)),
             ("unknown headings", &unknown_headings, Some(0)),
+            ("generic headings", &generic_headings, Some(0)),
             ("empty", &[], None),
         ];
         for (name, rows, expected) in cases {
