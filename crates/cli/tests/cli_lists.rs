@@ -640,3 +640,23 @@ fn title_row_is_not_headings() {
     let report = json(&output);
     assert_eq!(report["header_row"], 3, "{report}");
 }
+
+#[test]
+fn formulas_without_value_are_noted() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lists/tests/fixtures/read/formulas-no-value.xlsx");
+    let output = sealpost(&["validate", path_str(&path)]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("2 formula cell(s) have no saved value and read as empty (E2, E4)"),
+        "{stdout}"
+    );
+
+    let output = sealpost(&["validate", "--format", "json", path_str(&path)]);
+    let report = json(&output);
+    assert_eq!(report["uncalculated_formulas"]["count"], 2, "{report}");
+    assert_eq!(
+        report["uncalculated_formulas"]["cells"][1], "E4",
+        "{report}"
+    );
+}

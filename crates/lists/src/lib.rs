@@ -21,6 +21,7 @@ pub use format::Format;
 pub use limits::Limits;
 pub use open::{
     ListInfo, ListReader, MergedRegion, OpenOptions, Progress, ProgressUnit, SheetChoice,
+    UncalculatedFormulas,
 };
 pub use record::{CellKind, Record};
 

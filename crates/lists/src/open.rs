@@ -71,6 +71,19 @@ pub struct ListInfo {
     pub headers: Vec<String>,
     /// Merged regions of the sheet read (XLSX, XLS and ODS; XLSB reports none).
     pub merged: Vec<MergedRegion>,
+    /// Formula cells of the sheet read that the file stores without a calculated value,
+    /// which read as empty (XLSX only; none for other formats).
+    pub uncalculated_formulas: UncalculatedFormulas,
+}
+
+/// Formula cells stored without a calculated value, as files written by generators such
+/// as openpyxl have them until a spreadsheet program recalculates and saves the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct UncalculatedFormulas {
+    /// Number of such cells.
+    pub count: u64,
+    /// The first ten of them in A1 notation (such as `E2`), in sheet order.
+    pub cells: Vec<String>,
 }
 
 /// Unit of a [`Progress`] count.
@@ -181,6 +194,7 @@ impl ListReader {
             header_row: (header.row() > 0).then_some(header.row()),
             headers: header.iter().map(str::to_owned).collect(),
             merged: Vec::new(),
+            uncalculated_formulas: UncalculatedFormulas::default(),
         };
         Ok(ListReader {
             info,

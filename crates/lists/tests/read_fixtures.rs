@@ -642,3 +642,31 @@ fn truncated_workbooks_are_damaged() {
         assert!(!message.contains("not a list"), "{name}: {message}");
     }
 }
+
+#[test]
+fn formulas_without_value_are_reported() {
+    let mut reader = open("formulas-no-value.xlsx");
+    let uncalculated = reader.info().uncalculated_formulas.clone();
+    assert_eq!(uncalculated.count, 2);
+    assert_eq!(uncalculated.cells, vec!["E2", "E4"]);
+    let rows = texts(&mut reader);
+    assert_eq!(rows[0].1[4], "", "formula cell reads as empty");
+    assert_eq!(rows[1].1[4], "4");
+}
+
+#[test]
+fn calculated_workbooks_report_no_formulas() {
+    for name in ["merged-region.xlsx", "title-block.xlsx", "title-block.ods"] {
+        let reader = open(name);
+        assert_eq!(reader.info().uncalculated_formulas.count, 0, "{name}");
+    }
+}
+
+#[test]
+fn sample_formula_injection_has_no_value() {
+    // The generator wrote one formula-injection defect as a real formula.
+    let reader = open("sample-500.xlsx");
+    let uncalculated = &reader.info().uncalculated_formulas;
+    assert_eq!(uncalculated.count, 1);
+    assert_eq!(uncalculated.cells, vec!["D433"]);
+}

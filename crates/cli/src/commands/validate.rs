@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use sealpost_lists::{
     Column, ColumnMapping, DEFAULT_ISSUE_LIMIT, Field, Issue, IssueCode, ListInfo, ListReader,
-    Record, RowCounts, ValidateOptions, ValidationReport, Validator,
+    Record, RowCounts, UncalculatedFormulas, ValidateOptions, ValidationReport, Validator,
 };
 
 use super::list::ListArgs;
@@ -132,6 +132,7 @@ struct JsonReport<'a> {
     delimiter: Option<String>,
     sheet: Option<&'a str>,
     header_row: Option<u64>,
+    uncalculated_formulas: &'a UncalculatedFormulas,
     columns: &'a [Column],
     rows: RowCounts,
     issues: &'a [Issue],
@@ -151,6 +152,7 @@ fn render_json(
         delimiter: info.delimiter.map(String::from),
         sheet: info.sheet.as_deref(),
         header_row: info.header_row,
+        uncalculated_formulas: &info.uncalculated_formulas,
         columns: mapping.columns(),
         rows: report.rows,
         issues: &report.issues,
@@ -246,6 +248,21 @@ fn render_text(
 fn write_notes(out: &mut String, list: &ListArgs, info: &ListInfo, mapping: &ColumnMapping) {
     for note in list.ignored_options(info.format) {
         let _ = writeln!(out, "  note: {note}");
+    }
+    let uncalculated = &info.uncalculated_formulas;
+    if uncalculated.count > 0 {
+        let _ = writeln!(
+            out,
+            "  note: {} formula cell(s) have no saved value and read as empty ({}{}); open \
+             the file in Excel or LibreOffice, let it recalculate, save it and try again",
+            uncalculated.count,
+            uncalculated.cells.join(", "),
+            if uncalculated.count > uncalculated.cells.len() as u64 {
+                ", ..."
+            } else {
+                ""
+            },
+        );
     }
     let none_mapped = mapping
         .columns()

@@ -12,9 +12,9 @@ use super::number_format::DigitFormat;
 use super::ods_scan::OdsContent;
 use super::render::render;
 use super::xls_formats::XlsDigitFormats;
-use crate::{CellKind, Format, Limits, ReadError, SheetChoice};
+use crate::{CellKind, Format, Limits, ReadError, SheetChoice, UncalculatedFormulas};
 
-type Bytes = Cursor<Vec<u8>>;
+pub(super) type Bytes = Cursor<Vec<u8>>;
 
 /// An open workbook of any supported format.
 pub(crate) enum Workbook {
@@ -39,6 +39,7 @@ pub(crate) struct LoadedSheet {
     pub(crate) grid: Grid,
     /// Merged regions as 0-based, inclusive dimensions.
     pub(crate) merged: Vec<Dimensions>,
+    pub(crate) uncalculated: UncalculatedFormulas,
 }
 
 fn failed(format: Format, error: impl std::fmt::Display) -> ReadError {
@@ -170,6 +171,7 @@ impl Workbook {
         let format = self.format();
         let mut builder = GridBuilder::new(limits);
         let mut merged = Vec::new();
+        let mut uncalculated = UncalculatedFormulas::default();
         match self {
             Workbook::Xlsx(book) => {
                 let mut cells = book
@@ -183,15 +185,24 @@ impl Workbook {
                         DigitFormat::parse(&number.format_code)
                     })
                     .collect();
+                let mut empty_cells = 0_u64;
                 loop {
                     let next = cells.next_cell_with_style_id();
                     let Some((cell, style)) = next.map_err(|error| failed(format, error))? else {
                         break;
                     };
+                    if matches!(cell.get_value(), DataRef::Empty) {
+                        empty_cells += 1;
+                    }
                     let digits = digit_formats.get(style).and_then(Option::as_ref);
                     push_formatted(&mut builder, cell.get_position(), cell.get_value(), digits)?;
                 }
                 drop(cells);
+                // A formula without a saved value reads as an empty cell, so the second
+                // pass over the sheet is needed only when there are empty cells.
+                if empty_cells > 0 {
+                    uncalculated = super::formulas::uncalculated_xlsx(book, name)?;
+                }
                 merged = book
                     .merge_cells_by_sheet_name(name)
                     .map_err(|error| failed(format, error))?;
@@ -247,6 +258,7 @@ impl Workbook {
             name: name.to_owned(),
             grid: builder.finish()?,
             merged,
+            uncalculated,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Reader for spreadsheet lists (XLSX, XLSM, XLS, XLSB, ODS) through calamine.
 
+mod formulas;
 mod grid;
 mod guard;
 mod header;
@@ -96,6 +97,7 @@ impl SheetReader {
                     last_column: region.end.1 + 1,
                 })
                 .collect(),
+            uncalculated_formulas: loaded.uncalculated,
         };
         Ok((reader, info))
     }
