@@ -660,3 +660,44 @@ fn formulas_without_value_are_noted() {
         "{report}"
     );
 }
+
+/// Runs `sealpost` with `input` on standard input.
+fn sealpost_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sealpost"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the sealpost binary runs");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn dash_reads_standard_input() {
+    let output = sealpost_with_stdin(
+        &["validate", "--format", "json", "-"],
+        CLEAN_LIST.as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let report = json(&output);
+    assert_eq!(report["rows"]["total"], 3, "{report}");
+
+    let workbook = std::fs::read(fixture("sample-500.xlsx")).unwrap();
+    let output = sealpost_with_stdin(&["preview", "--rows", "2..4", "-"], &workbook);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(!stdout.is_empty());
+
+    let output = sealpost_with_stdin(&["validate", "-"], b"\n\n");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: cannot read standard input: the file has no rows"),
+        "{stderr}"
+    );
+}

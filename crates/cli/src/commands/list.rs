@@ -1,5 +1,6 @@
 //! Options shared by the commands that read a list, and opening it with its mapping.
 
+use std::io::{self, IsTerminal, Read};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
@@ -13,7 +14,8 @@ use sealpost_lists::{
 #[derive(Debug, clap::Args)]
 pub(crate) struct ListArgs {
     /// The list: CSV or other delimited text, XLSX, XLSM, XLS, XLSB or ODS (detected from
-    /// the content, not the file name).
+    /// the content, not the file name), or `-` to read it from standard input (held in
+    /// memory, up to 256 MiB).
     #[arg(value_name = "FILE")]
     pub(crate) file: PathBuf,
 
@@ -91,19 +93,26 @@ impl ListArgs {
     ///
     /// Every error here means the file cannot be read at all (exit status 2).
     pub(crate) fn open(&self) -> Result<(ListReader, ColumnMapping)> {
-        let reader = match ListReader::open(&self.file, &self.open_options()) {
+        let options = self.open_options();
+        let opened = if self.is_stdin() {
+            let bytes = read_stdin(options.limits.max_spreadsheet_bytes)?;
+            ListReader::from_bytes(bytes, &options)
+        } else {
+            ListReader::open(&self.file, &options)
+        };
+        let reader = match opened {
             Ok(reader) => reader,
             // The message is already "not found: PATH".
             Err(error @ ReadError::NotFound { .. }) => return Err(error.into()),
             Err(error) => {
-                return Err(error).with_context(|| format!("cannot read {}", self.file.display()));
+                return Err(error).with_context(|| format!("cannot read {}", self.name()));
             }
         };
         let headers = &reader.info().headers;
         if reader.info().header_row.is_none() {
             bail!(
                 "cannot read {}: no heading row was found; the list has no rows with content",
-                self.file.display()
+                self.name()
             );
         }
         let mapping = match &self.mapping {
@@ -117,6 +126,20 @@ impl ListArgs {
 }
 
 impl ListArgs {
+    /// Returns whether the list is read from standard input (`-`).
+    fn is_stdin(&self) -> bool {
+        self.file.as_os_str() == "-"
+    }
+
+    /// Returns the list's name for messages: its path, or "standard input".
+    pub(crate) fn name(&self) -> String {
+        if self.is_stdin() {
+            "standard input".to_owned()
+        } else {
+            self.file.display().to_string()
+        }
+    }
+
     /// Returns a note for each option given that does not apply to the list's format, so
     /// that text output can say it was ignored.
     pub(crate) fn ignored_options(&self, format: Format) -> Vec<String> {
@@ -125,7 +148,7 @@ impl ListArgs {
             if self.sheet.is_some() {
                 notes.push(format!(
                     "--sheet was ignored because {} is a text file, not a workbook",
-                    self.file.display()
+                    self.name()
                 ));
             }
         } else {
@@ -137,13 +160,38 @@ impl ListArgs {
                 if given {
                     notes.push(format!(
                         "{option} was ignored because {} is a workbook ({format}), not a text file",
-                        self.file.display()
+                        self.name()
                     ));
                 }
             }
         }
         notes
     }
+}
+
+/// Reads standard input into memory, up to `max` bytes, because the reader needs to
+/// read a list more than once (detection, preview) and a pipe cannot seek.
+fn read_stdin(max: u64) -> Result<Vec<u8>> {
+    let stdin = io::stdin();
+    if stdin.is_terminal() {
+        bail!(
+            "FILE is -, but standard input is a terminal; pipe the list in, for example \
+             `sealpost validate - < list.csv`"
+        );
+    }
+    let mut bytes = Vec::new();
+    stdin
+        .lock()
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
+    if bytes.len() as u64 > max {
+        bail!(
+            "cannot read standard input: it is over the limit of {max} bytes; save the list \
+             to a file and pass its path"
+        );
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

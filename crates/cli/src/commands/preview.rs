@@ -79,7 +79,7 @@ fn preview(args: &Args) -> Result<String> {
     }
     let records = reader
         .rows(range.clone())
-        .with_context(|| format!("cannot read {}", args.list.file.display()))?;
+        .with_context(|| format!("cannot read {}", args.list.name()))?;
     match args.format {
         OutputFormat::Json => render_json(&mapping, &records),
         OutputFormat::Text => {

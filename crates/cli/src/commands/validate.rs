@@ -93,7 +93,7 @@ fn validate(args: &Args) -> Result<(String, bool)> {
     loop {
         let more = reader
             .read_record(&mut record)
-            .with_context(|| format!("cannot read {}", args.list.file.display()))?;
+            .with_context(|| format!("cannot read {}", args.list.name()))?;
         if !more {
             break;
         }
@@ -175,7 +175,7 @@ fn render_text(
 ) -> String {
     let info = reader.info();
     let mut out = String::new();
-    let _ = writeln!(out, "{}", list.file.display());
+    let _ = writeln!(out, "{}", list.name());
     let _ = writeln!(out, "  {}", describe_source(info));
 
     let mapped: Vec<String> = mapping
