@@ -124,6 +124,8 @@ impl RecordCursor {
         if tracker.unclosed_quote().is_some_and(|quote| quote < end) {
             // The parser ended the field at the end of the text, so this record holds
             // every line after its opening quote.
+            // NOTE: a stray quote that a later stray quote closes still joins the rows
+            // between them into one cell without an error.
             let row = self.last_row + self.blank_left + 1;
             return Err(ReadError::UnclosedQuote { row });
         }
