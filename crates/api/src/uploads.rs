@@ -59,6 +59,9 @@ pub struct UploadSummary {
     pub length: i64,
     /// Bytes received so far.
     pub offset: i64,
+    /// The plain-words cause of a rejection or quarantine, or of waiting for the scanner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// When the upload was created.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -101,4 +104,9 @@ pub struct UploadTimeline {
     pub upload: UploadSummary,
     /// Its events, oldest first.
     pub events: Vec<UploadEvent>,
+    /// The validation summary (row counts, issue counts, first issues); absent before
+    /// validation and for support, whose view excludes list contents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub validation: Option<serde_json::Value>,
 }

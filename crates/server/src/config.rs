@@ -84,6 +84,32 @@ pub struct Config {
     /// Upload intake over tus and its storage.
     #[serde(default)]
     pub uploads: UploadConfig,
+    /// Virus scanning and validation of received uploads.
+    #[serde(default)]
+    pub scanner: ScannerConfig,
+}
+
+/// The processing of received uploads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScannerConfig {
+    /// clamd's address, `unix:PATH` or `tcp:HOST:PORT`. Without it every upload waits in
+    /// `scan_pending`: nothing is accepted unscanned.
+    pub clamd: Option<String>,
+    /// Seconds one scan may take before it counts as no answer.
+    pub timeout_seconds: u64,
+    /// Uploads processed at once.
+    pub workers: usize,
+}
+
+impl Default for ScannerConfig {
+    fn default() -> Self {
+        Self {
+            clamd: None,
+            timeout_seconds: 300,
+            workers: 2,
+        }
+    }
 }
 
 /// Upload intake and storage.
@@ -415,6 +441,7 @@ impl Config {
                 dir: Some(dir.join(DEFAULT_UPLOAD_DIR)),
                 ..UploadConfig::default()
             },
+            scanner: ScannerConfig::default(),
         };
         config.apply_env(|name| std::env::var(name).ok())?;
         config.validate_values()?;
@@ -594,6 +621,17 @@ impl Config {
             return invalid(
                 "uploads",
                 "`max_size_bytes` and `expire_seconds` must be at least 1".to_owned(),
+            );
+        }
+        if let Some(address) = &self.scanner.clamd
+            && let Err(message) = address.parse::<crate::clamd::ClamdAddress>()
+        {
+            return invalid("scanner.clamd", message);
+        }
+        if self.scanner.workers == 0 || self.scanner.timeout_seconds == 0 {
+            return invalid(
+                "scanner",
+                "`workers` and `timeout_seconds` must be at least 1".to_owned(),
             );
         }
         if let Err(error) = self.logging.filter.parse::<tracing_subscriber::EnvFilter>() {

@@ -16,6 +16,7 @@ pub mod keyprovider;
 pub mod logging;
 pub mod ops;
 pub mod permissions;
+pub mod processing;
 pub mod ratelimit;
 pub mod secrets;
 pub mod server;

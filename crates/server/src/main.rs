@@ -38,6 +38,10 @@ enum Command {
         /// The address to listen on; port 0 picks a free port.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
         listen: SocketAddr,
+        /// clamd's socket for scanning uploads, unix:PATH or tcp:HOST:PORT; defaults to
+        /// Debian's /var/run/clamav/clamd.ctl when it exists.
+        #[arg(long, value_name = "ADDRESS")]
+        clamd: Option<String>,
     },
     /// Create an account and its first admin; prints the generated password once
     /// unless SEALPOST_INIT_PASSWORD is set.
@@ -129,7 +133,11 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             running.run_until(server::shutdown_signal()).await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { data_dir, listen } => demo(&data_dir, listen).await,
+        Command::Demo {
+            data_dir,
+            listen,
+            clamd,
+        } => demo(&data_dir, listen, clamd).await,
         Command::Init {
             location,
             account,
@@ -207,6 +215,9 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The socket of Debian's clamav-daemon package.
+const DEBIAN_CLAMD_SOCKET: &str = "/var/run/clamav/clamd.ctl";
+
 /// Creates the upload key-encryption key file unless it exists.
 fn ensure_kek_file(config: &Config) -> anyhow::Result<()> {
     let path = config.upload_keys.kek_path()?;
@@ -233,7 +244,11 @@ fn parse_anchor(text: &str) -> anyhow::Result<(i64, String)> {
     Ok((seq, hash.to_owned()))
 }
 
-async fn demo(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<ExitCode> {
+async fn demo(
+    data_dir: &Path,
+    listen: SocketAddr,
+    clamd: Option<String>,
+) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
     let dir = DemoDir {
@@ -248,6 +263,14 @@ async fn demo(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<ExitCode> {
     }
     let mut config = Config::for_data_dir(data_dir)?;
     config.listen = listen;
+    if let Some(address) = clamd {
+        address
+            .parse::<sealpost_server::clamd::ClamdAddress>()
+            .map_err(|message| anyhow::anyhow!("--clamd: {message}"))?;
+        config.scanner.clamd = Some(address);
+    } else if config.scanner.clamd.is_none() && Path::new(DEBIAN_CLAMD_SOCKET).exists() {
+        config.scanner.clamd = Some(format!("unix:{DEBIAN_CLAMD_SOCKET}"));
+    }
     logging::init(&config.logging);
     ensure_kek_file(&config)?;
     if created_pki {
@@ -263,6 +286,10 @@ async fn demo(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<ExitCode> {
     println!("Sealpost demo service: https://{}", running.local_addr);
     println!("  CA certificate: {}", pki.ca_cert.display());
     println!("  sign-in credentials: {}", dir.credentials().display());
+    match &running.state.config.scanner.clamd {
+        Some(address) => println!("  virus scanner: {address}"),
+        None => println!("  virus scanner: none (pass --clamd); uploads wait in scan_pending"),
+    }
     running.run_until(server::shutdown_signal()).await;
     Ok(ExitCode::SUCCESS)
 }

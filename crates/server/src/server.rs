@@ -93,6 +93,11 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let app = crate::http::router(state.clone());
     let (stop, stopped) = watch::channel(false);
     let acceptor = TlsAcceptor::from(tls);
+    tokio::spawn(crate::processing::run_worker(
+        state.clone(),
+        state.processing.clone(),
+        stop.subscribe(),
+    ));
     let task = tokio::spawn(accept_loop(listener, acceptor, app, stopped, state.clone()));
     tracing::info!(address = %local_addr, "listening for HTTPS");
     Ok(RunningServer {

@@ -34,6 +34,8 @@ pub struct AppState {
     pub upload_keys: UploadKeys,
     /// Where upload ciphertext is stored.
     pub blobs: Arc<dyn BlobStore>,
+    /// Wakes the processing worker when an upload completes.
+    pub processing: Arc<tokio::sync::Notify>,
     /// Uploads a PATCH is writing to right now; a second writer gets 409.
     pub writing: Mutex<HashSet<Uuid>>,
 }
@@ -64,6 +66,7 @@ impl AppState {
             alerts,
             upload_keys,
             blobs,
+            processing: Arc::new(tokio::sync::Notify::new()),
             writing: Mutex::new(HashSet::new()),
         }))
     }

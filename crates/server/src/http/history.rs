@@ -299,6 +299,12 @@ pub async fn events(
             details: serde_json::from_str(&event.details).unwrap_or(serde_json::Value::Null),
         })
         .collect();
+    let (_, reason, validation) = uploads::outcome(&state.db, upload_id).await?;
+    let may_read_contents =
+        principal.has(Permission::UploadsReadAll) || principal.has(Permission::UploadsReadOwn);
+    let validation = validation
+        .filter(|_| may_read_contents)
+        .and_then(|text| serde_json::from_str(&text).ok());
     let upload = sealpost_api::UploadSummary {
         id: record.id,
         owner_id: record.owner_id,
@@ -306,7 +312,12 @@ pub async fn events(
         state: record.state,
         length: record.length,
         offset: record.offset,
+        reason,
         created_at: to_time(record.created_at),
     };
-    Ok(axum::Json(UploadTimeline { upload, events }))
+    Ok(axum::Json(UploadTimeline {
+        upload,
+        events,
+        validation,
+    }))
 }

@@ -262,5 +262,6 @@ async fn complete(
         .target(format!("upload:{}", record.id))
         .details(serde_json::json!({ "length": record.length }));
     state.audit.append(event).await?;
+    state.processing.notify_one();
     Ok(())
 }

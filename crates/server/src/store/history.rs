@@ -134,8 +134,8 @@ pub async fn uploads(
     let rows = conditions
         .fetch(
             db,
-            "SELECT id, owner_id, campaign_id, state, upload_length, upload_offset, created_at \
-             FROM uploads",
+            "SELECT id, owner_id, campaign_id, state, upload_length, upload_offset, reason, \
+             created_at FROM uploads",
             i64::from(limit),
         )
         .await?;
@@ -152,6 +152,7 @@ pub fn upload_from_row(row: &AnyRow) -> Result<UploadSummary, sqlx::Error> {
         state: row.try_get("state")?,
         length: row.try_get("upload_length")?,
         offset: row.try_get("upload_offset")?,
+        reason: row.try_get("reason")?,
         created_at: to_time(row.try_get("created_at")?),
     })
 }

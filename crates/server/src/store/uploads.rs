@@ -192,3 +192,80 @@ pub async fn campaign_exists(db: &Db, account_id: Uuid, id: Uuid) -> Result<bool
         .await?;
     Ok(row.is_some())
 }
+
+/// Uploads waiting for processing: received, or waiting for the scanner and due again.
+pub async fn due(db: &Db, at: i64, limit: i64) -> Result<Vec<UploadRecord>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM uploads WHERE state = 'received' \
+         OR (state = 'scan_pending' AND next_attempt_at <= $1) \
+         ORDER BY updated_at LIMIT {limit}"
+    );
+    let rows = sqlx::query(&sql).bind(at).fetch_all(db.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Puts uploads that a stopped service left mid-processing back in `received`.
+pub async fn requeue_interrupted(db: &Db) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE uploads SET state = 'received' WHERE state IN ('scanning', 'validating')",
+    )
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Ends processing in state `to` with a reason and validation summary.
+pub async fn finish(
+    db: &Db,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    reason: Option<&str>,
+    validation: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE uploads SET state = $1, reason = $2, validation = $3, updated_at = $4 \
+         WHERE id = $5 AND state = $6",
+    )
+    .bind(to)
+    .bind(reason)
+    .bind(validation)
+    .bind(now())
+    .bind(id.to_string())
+    .bind(from)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves a scanning upload to `scan_pending`, due again at `next_at`; returns the
+/// attempts so far.
+pub async fn postpone(db: &Db, id: Uuid, reason: &str, next_at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE uploads SET state = 'scan_pending', reason = $1, attempts = attempts + 1, \
+         next_attempt_at = $2, updated_at = $3 WHERE id = $4 AND state = 'scanning'",
+    )
+    .bind(reason)
+    .bind(next_at)
+    .bind(now())
+    .bind(id.to_string())
+    .execute(db.pool())
+    .await
+    .map(|_| ())
+}
+
+/// The attempts so far, the reason and the validation summary of an upload.
+pub async fn outcome(
+    db: &Db,
+    id: Uuid,
+) -> Result<(i64, Option<String>, Option<String>), sqlx::Error> {
+    let row = sqlx::query("SELECT attempts, reason, validation FROM uploads WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_one(db.pool())
+        .await?;
+    Ok((
+        row.try_get("attempts")?,
+        row.try_get("reason")?,
+        row.try_get("validation")?,
+    ))
+}

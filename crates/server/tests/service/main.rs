@@ -8,6 +8,7 @@ mod demo;
 mod harness;
 mod history;
 mod limits;
+mod processing;
 mod roles;
 mod tls;
 mod tokens;
