@@ -245,7 +245,7 @@ impl Alerts {
         let entry = self.audit.append(event).await?;
         tracing::warn!(
             alert = %entry.action,
-            target = entry.target.as_deref().unwrap_or(""),
+            alert_target = entry.target.as_deref().unwrap_or(""),
             client_address = address,
             request_id,
             audit_seq = entry.seq,

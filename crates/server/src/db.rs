@@ -3,6 +3,8 @@
 //! text and 64-bit integers, which both map the same way. Each backend has its own
 //! migration folder because their DDL differs (trigger syntax, integer types).
 
+use std::fs::{DirBuilder, OpenOptions, Permissions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -28,6 +30,12 @@ pub enum DbError {
     /// The SQLite file's directory could not be created.
     #[error("cannot create the database directory {0}")]
     CreateDir(String, #[source] std::io::Error),
+    /// The SQLite file could not be created or restricted to its owner.
+    #[error("cannot create the database file {0} readable by its owner only")]
+    CreateFile(String, #[source] std::io::Error),
+    /// An administrative command named an SQLite file that does not exist.
+    #[error("no database at {0}; check --data-dir or the database_url in --config")]
+    NotFound(String),
     /// Connecting failed.
     #[error("cannot connect to the database")]
     Connect(#[source] sqlx::Error),
@@ -49,16 +57,29 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 impl Db {
     /// Opens the database named by `url`, creating an SQLite file if missing, and
     /// applies pending migrations.
+    ///
+    /// A new SQLite file is created with mode 0600 in a directory created with mode 0700,
+    /// because it holds password and token hashes; SQLite gives its `-wal` and `-shm`
+    /// files the same mode as the database file.
     pub async fn open(url: &str) -> Result<Self, DbError> {
+        Self::open_with(url, true).await
+    }
+
+    /// Opens an existing database and applies pending migrations, without creating an
+    /// SQLite file. Administrative commands such as `audit verify` use it, so that a
+    /// mistyped path reports an error instead of verifying a new, empty log.
+    pub async fn open_existing(url: &str) -> Result<Self, DbError> {
+        Self::open_with(url, false).await
+    }
+
+    async fn open_with(url: &str, create: bool) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
         let (backend, url) = if let Some(path) = url.strip_prefix("sqlite://") {
-            let path = path.split('?').next().unwrap_or(path);
-            if let Some(parent) = Path::new(path)
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(parent)
-                    .map_err(|error| DbError::CreateDir(parent.display().to_string(), error))?;
+            let path = Path::new(path.split('?').next().unwrap_or(path));
+            if create {
+                create_private_file(path)?;
+            } else if !path.is_file() {
+                return Err(DbError::NotFound(path.display().to_string()));
             }
             let url = if url.contains('?') {
                 url.to_owned()
@@ -134,6 +155,27 @@ impl Db {
     }
 }
 
+/// Creates the SQLite file `path` (and its missing parent directories) readable by its
+/// owner only, and narrows an existing file to mode 0600.
+fn create_private_file(path: &Path) -> Result<(), DbError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)
+            .map_err(|error| DbError::CreateDir(parent.display().to_string(), error))?;
+    }
+    let file_error = |error| DbError::CreateFile(path.display().to_string(), error);
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+        .map_err(file_error)?;
+    std::fs::set_permissions(path, Permissions::from_mode(0o600)).map_err(file_error)
+}
+
 /// The current time as Unix seconds.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
@@ -142,4 +184,46 @@ pub fn now() -> i64 {
 /// Converts stored Unix seconds to a timestamp, clamping impossible values to the epoch.
 pub fn to_time(seconds: i64) -> time::OffsetDateTime {
     time::OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[tokio::test]
+    async fn sqlite_files_private_to_owner() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let file = data.join("sealpost.db");
+        let db = Db::open(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        db.ping().await.unwrap();
+
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&file), 0o600);
+        let wal = data.join("sealpost.db-wal");
+        if wal.exists() {
+            assert_eq!(mode(&wal), 0o600);
+        }
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn open_existing_rejects_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("typo").join("sealpost.db");
+        let error = Db::open_existing(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap_err();
+
+        assert!(matches!(error, DbError::NotFound(_)));
+        assert!(error.to_string().contains("no database at"));
+        assert!(!file.exists());
+        assert!(!dir.path().join("typo").exists());
+    }
 }
