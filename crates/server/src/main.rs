@@ -173,7 +173,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Audit(AuditCommand::Verify { location, anchor }) => {
             let anchor = anchor.as_deref().map(parse_anchor).transpose()?;
             let config = location.load()?;
-            let db = Db::open(&config.database_url).await?;
+            let db = Db::open_existing(&config.database_url).await?;
             let report = audit::verify(&db).await?;
             let broken = match (report.broken, anchor) {
                 (Some(broken), _) => Some(broken),
@@ -196,7 +196,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Audit(AuditCommand::Export { location, output }) => {
             let config = location.load()?;
-            let db = Db::open(&config.database_url).await?;
+            let db = Db::open_existing(&config.database_url).await?;
             let count = match &output {
                 Some(path) => {
                     let mut file = std::io::BufWriter::new(

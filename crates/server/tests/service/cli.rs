@@ -62,3 +62,20 @@ async fn serve_rejects_invalid_config_clearly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("database_url"), "{stderr}");
 }
+
+#[tokio::test]
+async fn audit_verify_rejects_missing_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sealpost-server"))
+        .args(["audit", "verify", "--data-dir"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert!(!output.status.success());
+    assert!(stderr.contains("no database at"), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).is_empty());
+    assert!(!missing.join("sealpost.db").exists());
+}
