@@ -2,7 +2,7 @@
 # signature database built here (no download: freshclam needs the internet), exports
 # SEALPOST_TEST_CLAMD=unix:SOCKET for the service tests, and stops clamd on exit.
 #
-# The database holds two body signatures: the standard EICAR test string, named
+# The database contains two body signatures: the standard EICAR test string, named
 # Eicar-Test-Signature, and the ASCII marker SEALPOST-CLAMD-TEST-MARKER, named
 # Sealpost-Test-Marker. StreamMaxLength is 10M so that a test can exceed it cheaply.
 

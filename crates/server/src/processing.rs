@@ -24,13 +24,13 @@ use crate::store::uploads::{self, UploadRecord};
 
 /// Issues kept in the stored validation summary.
 const ISSUES_KEPT: usize = 20;
-/// Longest wait between scan attempts while no scanner answers, in seconds.
+/// Longest wait between scan attempts while the scanner is unreachable, in seconds.
 const MAX_BACKOFF_SECONDS: i64 = 300;
 
-/// How processing ended for one upload.
+/// The result of processing one upload.
 #[derive(Debug)]
 enum Outcome {
-    /// No scanner answered; try again later.
+    /// The scanner was unreachable or failed; try again later.
     ScanUnavailable(String),
     /// The scanner found malware.
     Quarantined(String),
@@ -236,8 +236,33 @@ async fn examine(state: &SharedState, record: &UploadRecord) -> anyhow::Result<O
             None,
         ));
     }
+    if let Some(outcome) = scan(state, record, &identity).await? {
+        return Ok(outcome);
+    }
+    if !uploads::transition(&state.db, record.id, "scanning", "validating").await? {
+        anyhow::bail!(
+            "upload {} left the scanning state during its scan",
+            record.id
+        );
+    }
+    event(
+        state,
+        record.id,
+        "state",
+        serde_json::json!({ "state": "validating" }),
+    )
+    .await;
+    validate(state, record, &identity).await
+}
+
+/// Streams the plaintext to clamd; returns the outcome unless the list is clean.
+async fn scan(
+    state: &SharedState,
+    record: &UploadRecord,
+    identity: &Identity,
+) -> anyhow::Result<Option<Outcome>> {
     let Some(address) = &state.config.scanner.clamd else {
-        return Ok(Outcome::ScanUnavailable(
+        return done(Outcome::ScanUnavailable(
             "no virus scanner is configured".to_owned(),
         ));
     };
@@ -251,15 +276,15 @@ async fn examine(state: &SharedState, record: &UploadRecord) -> anyhow::Result<O
     let engine = match clamd.version().await {
         Ok(version) => version,
         Err(error) => {
-            return Ok(Outcome::ScanUnavailable(format!(
+            return done(Outcome::ScanUnavailable(format!(
                 "the virus scanner does not answer: {error}"
             )));
         }
     };
-    let opener = match AsyncOpener::new(state.blobs.read(record.id).await?, &identity).await {
+    let opener = match AsyncOpener::new(state.blobs.read(record.id).await?, identity).await {
         Ok(opener) => opener,
         Err(error) => {
-            return Ok(Outcome::Rejected(
+            return done(Outcome::Rejected(
                 format!("the envelope does not open: {error}"),
                 None,
             ));
@@ -283,7 +308,7 @@ async fn examine(state: &SharedState, record: &UploadRecord) -> anyhow::Result<O
                 serde_json::json!({ "result": "infected" }),
             )
             .await?;
-            return Ok(Outcome::Quarantined(format!(
+            return done(Outcome::Quarantined(format!(
                 "the virus scanner found {name}"
             )));
         }
@@ -295,19 +320,19 @@ async fn examine(state: &SharedState, record: &UploadRecord) -> anyhow::Result<O
                 serde_json::json!({ "result": "not_scanned", "engine": engine }),
             )
             .await;
-            return Ok(Outcome::Rejected(
+            return done(Outcome::Rejected(
                 format!("{reason}, so it was not scanned completely"),
                 None,
             ));
         }
         Err(ClamdError::Source(_)) => {
-            return Ok(Outcome::Rejected(
+            return done(Outcome::Rejected(
                 "the envelope failed its integrity check while being read: it was changed or damaged".to_owned(),
                 None,
             ));
         }
         Err(error) => {
-            return Ok(Outcome::ScanUnavailable(format!(
+            return done(Outcome::ScanUnavailable(format!(
                 "the virus scan did not finish: {error}"
             )));
         }
@@ -326,20 +351,12 @@ async fn examine(state: &SharedState, record: &UploadRecord) -> anyhow::Result<O
         serde_json::json!({ "result": "clean" }),
     )
     .await?;
-    if !uploads::transition(&state.db, record.id, "scanning", "validating").await? {
-        anyhow::bail!(
-            "upload {} left the scanning state during its scan",
-            record.id
-        );
-    }
-    event(
-        state,
-        record.id,
-        "state",
-        serde_json::json!({ "state": "validating" }),
-    )
-    .await;
-    validate(state, record, &identity).await
+    Ok(None)
+}
+
+/// Ends [`scan`] with `outcome`.
+fn done(outcome: Outcome) -> anyhow::Result<Option<Outcome>> {
+    Ok(Some(outcome))
 }
 
 async fn validate(
