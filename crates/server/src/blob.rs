@@ -74,6 +74,7 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
 
 /// Objects as files in one local directory: `ID.part` while receiving, `ID.blob` once
 /// complete.
+// NOTE: this is the only BlobStore so far; an S3-compatible one is not built yet.
 #[derive(Debug, Clone)]
 pub struct LocalDir {
     dir: PathBuf,

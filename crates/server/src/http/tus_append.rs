@@ -158,6 +158,7 @@ pub(crate) async fn append(
         .await
         .map_err(ApiError::internal)?;
     let mut hasher = checksum.as_ref().map(Hasher::for_checksum);
+    // NOTE: no idle timeout yet, so a client that stops sending keeps the write mark.
     let end = copy_body(body, part.as_mut(), room, hasher.as_mut()).await;
     let end = match end {
         Ok(end) => end,
