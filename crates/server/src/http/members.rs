@@ -163,7 +163,7 @@ pub async fn deactivate(
     responses(
         (status = 201, description = "The invitation; its token is shown only here", body = InvitationCreated),
         (status = 403, description = "Lacks members:manage", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The email already belongs to a member", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email already belongs to a member of this account", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn invite(
@@ -180,12 +180,15 @@ pub async fn invite(
     {
         return Err(ApiError::invalid("`email` is not a valid email address"));
     }
-    if members::find_by_email(&state.db, &email).await?.is_some() {
-        // NOTE: this tells an admin that the email is in use, possibly in another
-        // account; emails are unique across the service because sign-in is by email.
+    // Emails are unique across the service because sign-in is by email. Only a member of
+    // the admin's own account is reported: answering 409 for another account's member
+    // would tell this tenant that the address exists elsewhere. Such an invitation is
+    // created as usual and fails on acceptance, where only the email's owner sees why.
+    let existing = members::find_by_email(&state.db, &email).await?;
+    if existing.is_some_and(|record| record.member.account_id == principal.account_id) {
         return Err(ApiError::new(
             ProblemType::Conflict,
-            "this email already belongs to a member",
+            "this email already belongs to a member of this account",
         ));
     }
     let token = new_token(TokenKind::Invitation);

@@ -316,3 +316,48 @@ async fn malformed_path_id_is_400() {
     assert_eq!(problem["type"], "urn:sealpost:problem:invalid-request");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn invitation_hides_other_accounts_emails() {
+    let server = TestServer::start("").await;
+    let globex_admin = server.token_for("globex.example", Role::Admin).await;
+    let acme_marketer = server
+        .credential("acme.example", Role::Marketer)
+        .email
+        .clone();
+    let globex_marketer = server
+        .credential("globex.example", Role::Marketer)
+        .email
+        .clone();
+
+    // Another account's member looks like any new address to this admin.
+    let (status, invitation) = server
+        .call(
+            Method::POST,
+            "/v1/invitations",
+            Some(&globex_admin),
+            Some(json!({ "email": acme_marketer.to_uppercase(), "role": "marketer" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{invitation}");
+
+    // Accepting it cannot take over or duplicate the existing member.
+    let token = invitation["token"].as_str().unwrap();
+    let body = json!({ "token": token, "name": "Someone", "password": "a long enough password" });
+    let (status, _) = server
+        .call(Method::POST, "/v1/invitations/accept", None, Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // A member of the admin's own account is still reported.
+    let (status, problem) = server
+        .call(
+            Method::POST,
+            "/v1/invitations",
+            Some(&globex_admin),
+            Some(json!({ "email": globex_marketer, "role": "marketer" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    server.stop().await;
+}
