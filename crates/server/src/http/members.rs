@@ -155,6 +155,38 @@ pub async fn deactivate(
     Ok(axum::Json(member))
 }
 
+/// Reactivates a deactivated member, who then signs in again with their password.
+#[utoipa::path(
+    post, path = "/v1/members/{member_id}/reactivate", tag = "members",
+    security(("bearer" = [])),
+    params(("member_id" = Uuid, Path, description = "The member id")),
+    responses(
+        (status = 200, description = "The reactivated member", body = Member),
+        (status = 403, description = "Lacks members:manage", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such member in the account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn reactivate(
+    State(state): State<SharedState>,
+    principal: Principal,
+    ApiPath(member_id): ApiPath<Uuid>,
+) -> Result<axum::Json<Member>, ApiError> {
+    principal.require(Permission::MembersManage)?;
+    let record = members::get(&state.db, principal.account_id, member_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("member"))?;
+    if !record.member.active {
+        members::reactivate(&state.db, principal.account_id, member_id).await?;
+        let event = principal
+            .event("member.reactivated", Outcome::Success)
+            .target(format!("member:{member_id}"));
+        state.audit.append(event).await?;
+    }
+    let mut member = record.member;
+    member.active = true;
+    Ok(axum::Json(member))
+}
+
 /// Invites someone to the account with a one-time token.
 #[utoipa::path(
     post, path = "/v1/invitations", tag = "members",

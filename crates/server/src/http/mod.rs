@@ -32,7 +32,7 @@ use error::ApiError;
     info(title = "Sealpost platform API", description = "Accounts, members, credentials, upload keys and the audit log."),
     paths(
         sessions::sign_in, sessions::sign_out, me::me, me::enrol_totp, me::confirm_totp,
-        members::list, members::get, members::change_role, members::deactivate,
+        members::list, members::get, members::change_role, members::deactivate, members::reactivate,
         members::invite, members::accept, members::update_account,
         tokens::create, tokens::list_own, tokens::list_account, tokens::revoke, tokens::rotate,
         upload_key::current, upload_key::rotate,
@@ -175,6 +175,10 @@ pub fn router(state: SharedState) -> Router {
         .route(
             "/v1/members/{member_id}/deactivate",
             post(members::deactivate),
+        )
+        .route(
+            "/v1/members/{member_id}/reactivate",
+            post(members::reactivate),
         )
         .route("/v1/invitations", post(members::invite))
         .route("/v1/invitations/accept", post(members::accept))

@@ -158,6 +158,18 @@ pub async fn set_role(db: &Db, account_id: Uuid, id: Uuid, role: Role) -> Result
     Ok(())
 }
 
+/// Reactivates a deactivated member. Their old sessions and API tokens stay revoked, so
+/// they sign in again with their existing password.
+pub async fn reactivate(db: &Db, account_id: Uuid, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE members SET active = $1 WHERE account_id = $2 AND id = $3")
+        .bind(flag(true))
+        .bind(account_id.to_string())
+        .bind(id.to_string())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 /// Deactivates a member and revokes their sessions and API tokens.
 pub async fn deactivate(db: &Db, account_id: Uuid, id: Uuid) -> Result<(), sqlx::Error> {
     let mut transaction = db.pool().begin().await?;

@@ -203,6 +203,52 @@ async fn deactivated_member_loses_session() {
 }
 
 #[tokio::test]
+async fn reactivated_member_signs_in_again() {
+    let server = TestServer::start("").await;
+    let admin = server.token_for("acme.example", Role::Admin).await;
+    let marketer = server.credential("acme.example", Role::Marketer);
+    let old_session = server.sign_in(&marketer.email, &marketer.password).await;
+    let member_path = format!("/v1/members/{}", old_session.member.id);
+    let (status, _) = server
+        .call(
+            Method::POST,
+            &format!("{member_path}/deactivate"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Only members:manage may reactivate.
+    let support = server.token_for("acme.example", Role::Support).await;
+    let reactivate = format!("{member_path}/reactivate");
+    let (status, _) = server
+        .call(Method::POST, &reactivate, Some(&support), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, member) = server
+        .call(Method::POST, &reactivate, Some(&admin), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(member["active"], true);
+    let entries = server.audit_entries("member.reactivated").await;
+    assert_eq!(entries.len(), 1);
+
+    // The session revoked at deactivation stays revoked; a new sign-in works.
+    let (status, _) = server
+        .call(Method::GET, "/v1/me", Some(&old_session.token), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let new_session = server.sign_in(&marketer.email, &marketer.password).await;
+    let (status, me) = server
+        .call(Method::GET, "/v1/me", Some(&new_session.token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn totp_enrolment_then_required_at_sign_in() {
     let server = TestServer::start("").await;
     let credential = server.credential("acme.example", Role::Admin);

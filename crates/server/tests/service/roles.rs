@@ -154,6 +154,11 @@ async fn other_accounts_objects_answer_404() {
             None,
         ),
         (
+            Method::POST,
+            format!("/v1/members/{globex_member}/reactivate"),
+            None,
+        ),
+        (
             Method::DELETE,
             format!("/v1/tokens/{globex_token_id}"),
             None,
