@@ -138,21 +138,7 @@ pub async fn deactivate(
     principal: Principal,
     ApiPath(member_id): ApiPath<Uuid>,
 ) -> Result<axum::Json<Member>, ApiError> {
-    principal.require(Permission::MembersManage)?;
-    let record = members::get(&state.db, principal.account_id, member_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("member"))?;
-    if record.member.active {
-        keep_an_admin(&state, &record.member).await?;
-        members::deactivate(&state.db, principal.account_id, member_id).await?;
-        let event = principal
-            .event("member.deactivated", Outcome::Success)
-            .target(format!("member:{member_id}"));
-        state.audit.append(event).await?;
-    }
-    let mut member = record.member;
-    member.active = false;
-    Ok(axum::Json(member))
+    set_active(&state, &principal, member_id, false).await
 }
 
 /// Reactivates a deactivated member, who then signs in again with their password.
@@ -171,19 +157,37 @@ pub async fn reactivate(
     principal: Principal,
     ApiPath(member_id): ApiPath<Uuid>,
 ) -> Result<axum::Json<Member>, ApiError> {
+    set_active(&state, &principal, member_id, true).await
+}
+
+/// Deactivates or reactivates a member of the principal's account. Setting the state a
+/// member already has changes nothing and records no audit entry.
+async fn set_active(
+    state: &SharedState,
+    principal: &Principal,
+    member_id: Uuid,
+    active: bool,
+) -> Result<axum::Json<Member>, ApiError> {
     principal.require(Permission::MembersManage)?;
     let record = members::get(&state.db, principal.account_id, member_id)
         .await?
         .ok_or_else(|| ApiError::not_found("member"))?;
-    if !record.member.active {
-        members::reactivate(&state.db, principal.account_id, member_id).await?;
+    if record.member.active != active {
+        let action = if active {
+            members::reactivate(&state.db, principal.account_id, member_id).await?;
+            "member.reactivated"
+        } else {
+            keep_an_admin(state, &record.member).await?;
+            members::deactivate(&state.db, principal.account_id, member_id).await?;
+            "member.deactivated"
+        };
         let event = principal
-            .event("member.reactivated", Outcome::Success)
+            .event(action, Outcome::Success)
             .target(format!("member:{member_id}"));
         state.audit.append(event).await?;
     }
     let mut member = record.member;
-    member.active = true;
+    member.active = active;
     Ok(axum::Json(member))
 }
 
