@@ -59,7 +59,7 @@ impl Db {
     /// applies pending migrations.
     ///
     /// A new SQLite file is created with mode 0600 in a directory created with mode 0700,
-    /// because it holds password and token hashes; SQLite gives its `-wal` and `-shm`
+    /// because it contains password and token hashes. SQLite gives its `-wal` and `-shm`
     /// files the same mode as the database file.
     pub async fn open(url: &str) -> Result<Self, DbError> {
         Self::open_with(url, true).await

@@ -217,9 +217,9 @@ pub async fn invite(
         return Err(ApiError::invalid("`email` is not a valid email address"));
     }
     // Emails are unique across the service because sign-in is by email. Only a member of
-    // the admin's own account is reported: answering 409 for another account's member
+    // the admin's own account gets a 409, because a 409 for another account's member
     // would tell this tenant that the address exists elsewhere. Such an invitation is
-    // created as usual and fails on acceptance, where only the email's owner sees why.
+    // created as usual and fails on acceptance, where only the email's owner learns why.
     let existing = members::find_by_email(&state.db, &email).await?;
     if existing.is_some_and(|record| record.member.account_id == principal.account_id) {
         return Err(ApiError::new(
