@@ -1,0 +1,7 @@
+//! Client library for the Sealpost platform service.
+//!
+//! The CLI and the desktop app both sit on this crate. It holds no terminal or window code:
+//! long operations report progress as a stream of typed events, and every error is a typed
+//! value with a stable code and a message fit to show a person.
+
+pub mod upload;
