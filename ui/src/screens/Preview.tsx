@@ -71,7 +71,7 @@ export function Preview({ list, validation, onValidate, onCancelValidation, onCo
           Only rows with errors
         </label>
         <button type="button" className="primary" onClick={onContinue}>
-          Map columns
+          Next: map columns
         </button>
       </div>
       {validation?.status === "failed" && <ErrorMessage error={validation.error} />}

@@ -131,7 +131,7 @@ export function Upload({ list, validation, jobs, pending, onStarted, onPendingCh
       ) : (
         <>
           <section aria-labelledby="campaign-title">
-            <h2 id="campaign-title">Campaign</h2>
+            <h2 id="campaign-title">Choose a campaign</h2>
             <div className="controls">
               <label>
                 Campaign
