@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import type { ListSummary, OpenListRequest, PendingUpload, Role, SessionInfo, Settings as SettingsValue } from "./backend/types";
+import { BackendError } from "./backend/backend";
 import { useBackend, useBackendEvent } from "./context";
 import { History } from "./screens/History";
 import { MapColumns } from "./screens/MapColumns";
@@ -92,7 +93,9 @@ export function App() {
   useBackendEvent("validation-done", (payload) => {
     setValidation((current) =>
       current?.listId === payload.listId
-        ? { ...current, status: payload.cancelled ? "cancelled" : "done", ...(payload.cancelled ? {} : { summary: payload.summary }) }
+        ? payload.error !== undefined
+          ? { ...current, status: "failed", error: new BackendError({ code: "list.unreadable", message: payload.error }) }
+          : { ...current, status: payload.cancelled ? "cancelled" : "done", ...(payload.cancelled ? {} : { summary: payload.summary }) }
         : current,
     );
   });

@@ -76,7 +76,7 @@ export interface Backend {
   exportDiagnostics(path: string): Promise<void>;
 
   listMembers(): Promise<T.Member[]>;
-  inviteMember(request: { email: string; role: T.Role }): Promise<void>;
+  inviteMember(request: { email: string; role: T.Role }): Promise<T.Invitation>;
   setMemberRole(request: { memberId: string; role: T.Role }): Promise<void>;
   deactivateMember(memberId: string): Promise<void>;
   listTokens(): Promise<T.TokenInfo[]>;

@@ -63,7 +63,7 @@ export class TauriBackend implements Backend {
 
   listMembers = () => call<T.Member[]>("list_members");
   inviteMember = (request: { email: string; role: T.Role }) =>
-    call<void>("invite_member", { request });
+    call<T.Invitation>("invite_member", { request });
   setMemberRole = (request: { memberId: string; role: T.Role }) =>
     call<void>("set_member_role", { request });
   deactivateMember = (memberId: string) => call<void>("deactivate_member", { memberId });

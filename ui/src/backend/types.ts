@@ -19,6 +19,8 @@ export interface AppInfo {
   version: string;
   logDir: string;
   keyring: { available: boolean; reason?: string };
+  /** Sign-in defaults from SEALPOST_SERVER_URL and SEALPOST_CA_FILE. */
+  defaults: { serverUrl?: string; caFile?: string };
 }
 
 export interface Settings {
@@ -46,6 +48,7 @@ export interface SessionInfo {
   role: Role;
   accountName: string;
   expiresAt?: string;
+  idleTimeoutMinutes: number;
 }
 
 export interface OpenListRequest {
@@ -73,6 +76,10 @@ export interface ListSummary {
   headerRow: number;
   headerConfident: boolean;
   columns: Column[];
+  /** The template applied because the headings matched it. */
+  template?: string;
+  missingRequired: string[];
+  fileBytes: number;
 }
 
 export interface PageRequest {
@@ -193,7 +200,8 @@ export interface UploadEvent {
 export interface UploadDetail {
   upload: UploadSummary;
   events: UploadEvent[];
-  validation?: ValidationSummary | null;
+  /** The service's validation report, passed through as JSON. */
+  validation?: unknown;
 }
 
 export interface Member {
@@ -204,6 +212,15 @@ export interface Member {
   active: boolean;
   totpEnabled: boolean;
   createdAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  /** One-time token to send to the invitee. */
+  token: string;
+  expiresAt: string;
 }
 
 export interface TokenInfo {
@@ -299,6 +316,8 @@ export interface ValidationDone {
   listId: string;
   cancelled: boolean;
   summary: ValidationSummary;
+  /** Why reading stopped early, when the file could not be read to the end. */
+  error?: string;
 }
 
 export interface UploadProgress {
@@ -316,7 +335,7 @@ export interface UploadFinished {
   uploadId?: string;
   state: UploadFinalState;
   reason?: string;
-  summary?: ValidationSummary;
+  summary?: unknown;
 }
 
 export interface SessionEnded {

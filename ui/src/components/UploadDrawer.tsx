@@ -3,6 +3,7 @@ import type { UploadDetail } from "../backend/types";
 import { useBackend } from "../context";
 import { formatBytes, formatNumber, formatTime } from "../format";
 import { issueLabel } from "../issueCodes";
+import { readValidationSummary } from "../validationReport";
 import { ErrorMessage } from "./ErrorMessage";
 
 interface Props {
@@ -46,6 +47,15 @@ export function UploadDrawer({ uploadId, campaignName, onClose }: Props) {
       <ErrorMessage error={error} />
       {detail === null && error === null && <p role="status">Loading…</p>}
       {detail !== null && (
+        <UploadFacts detail={detail} {...(campaignName !== undefined ? { campaignName } : {})} />
+      )}
+    </div>
+  );
+}
+
+function UploadFacts({ detail, campaignName }: { detail: UploadDetail; campaignName?: string }) {
+  const validation = readValidationSummary(detail.validation);
+  return (
         <>
           <dl className="facts">
             <dt>State</dt>
@@ -66,14 +76,14 @@ export function UploadDrawer({ uploadId, campaignName, onClose }: Props) {
             <dd>{formatTime(detail.upload.createdAt)}</dd>
           </dl>
           <h3>Validation</h3>
-          {detail.validation ? (
+          {validation !== null ? (
             <>
               <p>
-                {formatNumber(detail.validation.rows)} rows, {formatNumber(detail.validation.rowsWithErrors)} with errors,{" "}
-                {formatNumber(detail.validation.rowsWithWarnings)} with warnings.
+                {formatNumber(validation.rows)} rows, {formatNumber(validation.rowsWithErrors)} with errors,{" "}
+                {formatNumber(validation.rowsWithWarnings)} with warnings.
               </p>
               <ul>
-                {Object.entries(detail.validation.countsByCode).map(([code, count]) => (
+                {Object.entries(validation.countsByCode).map(([code, count]) => (
                   <li key={code}>
                     {issueLabel(code)}: {formatNumber(count)}
                   </li>
@@ -94,8 +104,6 @@ export function UploadDrawer({ uploadId, campaignName, onClose }: Props) {
             ))}
           </ol>
         </>
-      )}
-    </div>
   );
 }
 

@@ -85,6 +85,7 @@ export function MapColumns({ list, fields, onFieldsChange, onContinue }: Props) 
     <section aria-labelledby="map-title" className="screen">
       <h1 id="map-title">Map columns</h1>
       <p className="subtitle">{list.fileName}. Columns not mapped to a field stay in the list as merge fields.</p>
+      {list.template !== undefined && <p>The template “{list.template}” was applied because the headings match it.</p>}
       {missing !== null && missing.length > 0 && (
         <div className="callout error" role="alert">
           <strong>Missing required fields:</strong> {missing.map(labelOf).join(", ")}. Map a column to each of them before

@@ -28,8 +28,8 @@ export function SignIn({ onSignedIn, notice }: Props) {
 
   useEffect(() => {
     void Promise.all([backend.getSettings(), backend.appInfo()]).then(([settings, info]) => {
-      setServerUrl((current) => current || (settings.serverUrl ?? ""));
-      setCaFile((current) => current || (settings.caFile ?? ""));
+      setServerUrl((current) => current || (settings.serverUrl ?? info.defaults.serverUrl ?? ""));
+      setCaFile((current) => current || (settings.caFile ?? info.defaults.caFile ?? ""));
       setEmail((current) => current || (settings.email ?? ""));
       if (!info.keyring.available) {
         setKeyringAvailable(false);

@@ -113,6 +113,7 @@ export class MemoryBackend implements Backend {
       version: "0.1.0-preview",
       logDir: "/home/demo/.local/share/sealpost/logs",
       keyring: available ? { available } : { available, reason: "No Secret Service provider is running." },
+      defaults: { serverUrl: "https://127.0.0.1:8443" },
     };
   }
 
@@ -193,8 +194,13 @@ export class MemoryBackend implements Backend {
         });
       }
     }
+    if (template !== undefined) {
+      list.summary.template = template.name;
+    }
     this.lists.set(listId, list);
-    this.mappings.set(listId, list.summary.columns.map((column) => column.field ?? null));
+    const fields = list.summary.columns.map((column) => column.field ?? null);
+    this.mappings.set(listId, fields);
+    list.summary.missingRequired = missingRequired(fields);
     return structuredClone(list.summary);
   }
 
@@ -248,9 +254,7 @@ export class MemoryBackend implements Backend {
   async setMapping(request: { listId: string; fields: (string | null)[] }): Promise<T.MappingResult> {
     this.list(request.listId);
     this.mappings.set(request.listId, [...request.fields]);
-    const chosen = new Set(request.fields.filter((field): field is string => field !== null));
-    const missingRequired = CANONICAL_FIELDS.filter((field) => field.required && !chosen.has(field.key)).map((field) => field.key);
-    return { missingRequired };
+    return { missingRequired: missingRequired(request.fields) };
   }
 
   async listTemplates(): Promise<T.Template[]> {
@@ -407,7 +411,7 @@ export class MemoryBackend implements Backend {
     return this.members.map((member) => ({ ...member }));
   }
 
-  async inviteMember(request: { email: string; role: T.Role }): Promise<void> {
+  async inviteMember(request: { email: string; role: T.Role }): Promise<T.Invitation> {
     this.requireAdmin();
     const email = request.email.trim().toLowerCase();
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
@@ -418,6 +422,8 @@ export class MemoryBackend implements Backend {
     }
     this.members.push({ id: `m-${this.nextId++}`, email, name: "", role: request.role, active: true, totpEnabled: false, createdAt: new Date().toISOString() });
     this.record("member.invite", email);
+    const id = `inv-${this.nextId++}`;
+    return { id, email, role: request.role, token: secretFor(id), expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() };
   }
 
   async setMemberRole(request: { memberId: string; role: T.Role }): Promise<void> {
@@ -669,7 +675,7 @@ export class MemoryBackend implements Backend {
   }
 
   private sessionFor(email: string, role: T.Role, memberId: string): T.SessionInfo {
-    return { email, role, memberId, accountName: "Acme Mail", expiresAt: new Date(Date.now() + 12 * 3_600_000).toISOString() };
+    return { email, role, memberId, accountName: "Acme Mail", expiresAt: new Date(Date.now() + 12 * 3_600_000).toISOString(), idleTimeoutMinutes: 30 };
   }
 
   private requireSession(): T.SessionInfo {
@@ -741,6 +747,11 @@ export class MemoryBackend implements Backend {
     }
     return token;
   }
+}
+
+function missingRequired(fields: (string | null)[]): string[] {
+  const chosen = new Set(fields.filter((field): field is string => field !== null));
+  return CANONICAL_FIELDS.filter((field) => field.required && !chosen.has(field.key)).map((field) => field.key);
 }
 
 function fail(code: string, message: string): BackendError {

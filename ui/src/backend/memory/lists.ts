@@ -160,6 +160,8 @@ export function readSample(
       headerRow,
       headerConfident: file.headerConfident && overrides.headerRow === undefined,
       columns,
+      missingRequired: [],
+      fileBytes: file.rows * 96,
     },
   };
 }

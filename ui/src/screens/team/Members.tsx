@@ -1,7 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
-import type { Member, Role } from "../../backend/types";
+import type { Invitation, Member, Role } from "../../backend/types";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { CopyField } from "../../components/CopyField";
 import { useBackend } from "../../context";
+import { formatTime } from "../../format";
 
 export const ROLES: Role[] = ["admin", "marketer", "support"];
 
@@ -11,6 +13,7 @@ export function Members({ selfId }: { selfId: string }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("marketer");
   const [status, setStatus] = useState<string | null>(null);
+  const [invitation, setInvitation] = useState<Invitation | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const refresh = useCallback(() => backend.listMembers().then(setMembers, setError), [backend]);
@@ -35,7 +38,7 @@ export function Members({ selfId }: { selfId: string }) {
     event.preventDefault();
     const address = email.trim();
     void run(async () => {
-      await backend.inviteMember({ email: address, role });
+      setInvitation(await backend.inviteMember({ email: address, role }));
       setEmail("");
     }, `Invited ${address} as ${role}.`);
   }
@@ -102,6 +105,14 @@ export function Members({ selfId }: { selfId: string }) {
         <button type="submit">Invite</button>
       </form>
       {status !== null && <p role="status">{status}</p>}
+      {invitation !== null && (
+        <div className="callout" role="region" aria-label="New invitation">
+          <p>
+            Send this invitation token to {invitation.email}. It is shown only once and works until {formatTime(invitation.expiresAt)}.
+          </p>
+          <CopyField label="Invitation token" value={invitation.token} onDone={() => setInvitation(null)} />
+        </div>
+      )}
       <ErrorMessage error={error} />
     </section>
   );

@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import type { TokenCreated, TokenInfo } from "../../backend/types";
+import { CopyField } from "../../components/CopyField";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { useBackend } from "../../context";
 import { formatTime } from "../../format";
@@ -22,7 +23,6 @@ export function Tokens() {
   const [scopes, setScopes] = useState<string[]>(["uploads:create"]);
   const [days, setDays] = useState("90");
   const [secret, setSecret] = useState<TokenCreated | null>(null);
-  const [copied, setCopied] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   const refresh = useCallback(() => backend.listTokens().then(setTokens, setError), [backend]);
@@ -33,7 +33,6 @@ export function Tokens() {
 
   async function show(action: () => Promise<TokenCreated>) {
     setError(null);
-    setCopied(false);
     try {
       setSecret(await action());
       await refresh();
@@ -51,18 +50,6 @@ export function Tokens() {
     }
     void show(() => backend.createToken({ name: name.trim(), scopes, ...(Number.isInteger(expires) && expires > 0 ? { expiresInDays: expires } : {}) }));
     setName("");
-  }
-
-  async function copy() {
-    if (secret === null) {
-      return;
-    }
-    try {
-      await navigator.clipboard.writeText(secret.token);
-      setCopied(true);
-    } catch {
-      setError(new Error("Copying failed. Select the token and copy it by hand."));
-    }
   }
 
   async function revoke(token: TokenInfo) {
@@ -83,12 +70,7 @@ export function Tokens() {
           <p>
             <strong>Copy the token for “{secret.info.name}” now.</strong> It is shown only once.
           </p>
-          <div className="row">
-            <input aria-label="New token value" readOnly value={secret.token} onFocus={(event) => event.target.select()} />
-            <button type="button" onClick={() => void copy()}>Copy</button>
-            <button type="button" onClick={() => setSecret(null)}>Done</button>
-          </div>
-          {copied && <p role="status">Copied to the clipboard.</p>}
+          <CopyField label="New token value" value={secret.token} onDone={() => setSecret(null)} />
         </div>
       )}
       <table>
