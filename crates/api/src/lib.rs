@@ -28,5 +28,6 @@ pub use tokens::{
 };
 pub use upload_keys::UploadKey;
 pub use uploads::{
-    Campaign, CampaignPage, CampaignRequest, UploadEvent, UploadPage, UploadSummary, UploadTimeline,
+    Campaign, CampaignDetail, CampaignPage, CampaignRequest, CampaignStatusRequest, UploadDetail,
+    UploadEvent, UploadPage, UploadSummary, UploadTimeline,
 };

@@ -110,3 +110,68 @@ pub struct UploadTimeline {
     #[schema(value_type = Option<Object>)]
     pub validation: Option<serde_json::Value>,
 }
+
+/// The body of `GET /v1/uploads/{upload_id}`: one upload with its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadDetail {
+    /// The upload id.
+    pub id: Uuid,
+    /// The member who uploaded it.
+    pub owner_id: Uuid,
+    /// The campaign, if the client named one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<Uuid>,
+    /// `receiving`, `received`, `scanning`, `scan_pending`, `validating`, `accepted`,
+    /// `rejected`, `quarantined`, `terminated` or `expired`.
+    pub state: String,
+    /// The announced size in bytes.
+    pub length: i64,
+    /// Bytes stored durably so far.
+    pub offset: i64,
+    /// The plain-words cause of a rejection or quarantine, or of waiting for the scanner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The validation summary (row counts, issue counts, first issues); absent before
+    /// validation and for support, whose view excludes list contents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub validation: Option<serde_json::Value>,
+    /// When the upload was created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// When its state or offset last changed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    /// When the last byte arrived; absent while receiving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub completed_at: Option<OffsetDateTime>,
+    /// When an unfinished upload will be removed; absent once complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// The body of `PATCH /v1/campaigns/{campaign_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignStatusRequest {
+    /// The new status: `draft`, `ready`, `submitted` or `archived`. A draft and a ready
+    /// campaign may move to each other, and only a ready campaign may be submitted. Any
+    /// campaign may be archived, and an archived campaign keeps that status.
+    pub status: String,
+}
+
+/// The body of `GET /v1/campaigns/{campaign_id}`: the campaign and its uploads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignDetail {
+    /// The campaign.
+    pub campaign: Campaign,
+    /// Its uploads that the caller may see, newest first, at most 200.
+    pub uploads: Vec<UploadSummary>,
+    /// True when the campaign has more uploads than listed here; page through them with
+    /// `GET /v1/uploads?campaign=ID`.
+    pub more_uploads: bool,
+}

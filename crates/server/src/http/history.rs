@@ -1,13 +1,9 @@
-//! Campaigns and the upload history, scoped by role: a marketer sees their own, admin
+//! The upload history, scoped by role: a marketer sees their own, admin
 //! and support see the whole account. These routes return metadata only, never list
 //! contents.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use sealpost_api::{
-    Campaign, CampaignPage, CampaignRequest, Permission, Problem, UploadEvent, UploadPage,
-    UploadTimeline,
-};
+use sealpost_api::{Permission, Problem, UploadDetail, UploadEvent, UploadPage, UploadTimeline};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -16,17 +12,14 @@ use uuid::Uuid;
 
 use super::auth::Principal;
 use super::error::ApiError;
-use super::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::audit::Outcome;
+use super::extract::{ApiPath, ApiQuery};
 use crate::db::to_time;
 use crate::state::SharedState;
 use crate::store::history::{self, Cursor, UploadFilter};
 use crate::store::uploads;
 
-const DEFAULT_LIMIT: u16 = 50;
-const MAX_LIMIT: u16 = 200;
-const MAX_CAMPAIGN_NAME_CHARS: usize = 200;
-const CAMPAIGN_STATUSES: [&str; 4] = ["draft", "ready", "submitted", "archived"];
+pub(super) const DEFAULT_LIMIT: u16 = 50;
+pub(super) const MAX_LIMIT: u16 = 200;
 const UPLOAD_STATES: [&str; 10] = [
     "receiving",
     "received",
@@ -42,7 +35,7 @@ const UPLOAD_STATES: [&str; 10] = [
 
 /// Whose items the caller may see: `Some(member)` for their own only, `None` for the
 /// whole account.
-fn scope(principal: &Principal) -> Result<Option<Uuid>, ApiError> {
+pub(super) fn scope(principal: &Principal) -> Result<Option<Uuid>, ApiError> {
     if principal.has(Permission::UploadsReadAll) || principal.has(Permission::UploadsReadMetadata) {
         Ok(None)
     } else {
@@ -51,7 +44,7 @@ fn scope(principal: &Principal) -> Result<Option<Uuid>, ApiError> {
     }
 }
 
-fn limit_of(limit: Option<u16>) -> Result<u16, ApiError> {
+pub(super) fn limit_of(limit: Option<u16>) -> Result<u16, ApiError> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if (1..=MAX_LIMIT).contains(&limit) {
         Ok(limit)
@@ -62,7 +55,7 @@ fn limit_of(limit: Option<u16>) -> Result<u16, ApiError> {
     }
 }
 
-fn cursor_of(text: Option<&str>) -> Result<Option<Cursor>, ApiError> {
+pub(super) fn cursor_of(text: Option<&str>) -> Result<Option<Cursor>, ApiError> {
     text.map(|text| {
         Cursor::decode(text).ok_or_else(|| {
             ApiError::invalid("`cursor` is not one this service issued; start without it")
@@ -71,7 +64,7 @@ fn cursor_of(text: Option<&str>) -> Result<Option<Cursor>, ApiError> {
     .transpose()
 }
 
-fn time_of(text: Option<&str>, name: &str) -> Result<Option<i64>, ApiError> {
+pub(super) fn time_of(text: Option<&str>, name: &str) -> Result<Option<i64>, ApiError> {
     text.map(|text| {
         OffsetDateTime::parse(text, &Rfc3339)
             .map(OffsetDateTime::unix_timestamp)
@@ -84,7 +77,7 @@ fn time_of(text: Option<&str>, name: &str) -> Result<Option<i64>, ApiError> {
     .transpose()
 }
 
-fn one_of(value: Option<&str>, allowed: &[&str], name: &str) -> Result<(), ApiError> {
+pub(super) fn one_of(value: Option<&str>, allowed: &[&str], name: &str) -> Result<(), ApiError> {
     match value {
         Some(value) if !allowed.contains(&value) => Err(ApiError::invalid(format!(
             "`{name}` must be one of {}",
@@ -92,101 +85,6 @@ fn one_of(value: Option<&str>, allowed: &[&str], name: &str) -> Result<(), ApiEr
         ))),
         _ => Ok(()),
     }
-}
-
-/// Creates a draft campaign.
-#[utoipa::path(
-    post, path = "/v1/campaigns", tag = "uploads",
-    security(("bearer" = [])),
-    request_body = CampaignRequest,
-    responses(
-        (status = 201, description = "The new campaign", body = Campaign),
-        (status = 403, description = "Lacks campaigns:create", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn create_campaign(
-    State(state): State<SharedState>,
-    principal: Principal,
-    ApiJson(request): ApiJson<CampaignRequest>,
-) -> Result<(StatusCode, axum::Json<Campaign>), ApiError> {
-    principal.require(Permission::CampaignsCreate)?;
-    let name = request.name.trim();
-    if name.is_empty()
-        || name.chars().count() > MAX_CAMPAIGN_NAME_CHARS
-        || name.chars().any(char::is_control)
-    {
-        return Err(ApiError::invalid(format!(
-            "`name` must have 1 to {MAX_CAMPAIGN_NAME_CHARS} characters and no control characters"
-        )));
-    }
-    let campaign =
-        history::create_campaign(&state.db, principal.account_id, principal.member_id, name)
-            .await?;
-    let event = principal
-        .event("campaign.created", Outcome::Success)
-        .target(format!("campaign:{}", campaign.id));
-    state.audit.append(event).await?;
-    Ok((StatusCode::CREATED, axum::Json(campaign)))
-}
-
-/// Filters of `GET /v1/campaigns`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct CampaignQuery {
-    /// Only campaigns with this status.
-    status: Option<String>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
-    /// Page size.
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<u16>,
-}
-
-/// Lists campaigns, newest first: a marketer's own, or the account's for admin and
-/// support.
-#[utoipa::path(
-    get, path = "/v1/campaigns", tag = "uploads",
-    security(("bearer" = [])),
-    params(CampaignQuery),
-    responses(
-        (status = 200, description = "A page of campaigns", body = CampaignPage),
-        (status = 403, description = "Lacks campaigns:read", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn list_campaigns(
-    State(state): State<SharedState>,
-    principal: Principal,
-    ApiQuery(query): ApiQuery<CampaignQuery>,
-) -> Result<axum::Json<CampaignPage>, ApiError> {
-    principal.require(Permission::CampaignsRead)?;
-    let owner = scope(&principal).unwrap_or(Some(principal.member_id));
-    one_of(query.status.as_deref(), &CAMPAIGN_STATUSES, "status")?;
-    let limit = limit_of(query.limit)?;
-    let cursor = cursor_of(query.cursor.as_deref())?;
-    let campaigns = history::campaigns(
-        &state.db,
-        principal.account_id,
-        owner,
-        query.status.as_deref(),
-        cursor,
-        limit,
-    )
-    .await?;
-    let next_cursor = (campaigns.len() == usize::from(limit))
-        .then(|| campaigns.last())
-        .flatten()
-        .map(|last| {
-            Cursor {
-                created_at: last.created_at.unix_timestamp(),
-                id: last.id,
-            }
-            .encode()
-        });
-    Ok(axum::Json(CampaignPage {
-        campaigns,
-        next_cursor,
-    }))
 }
 
 /// Filters of `GET /v1/uploads`.
@@ -264,6 +162,57 @@ pub async fn list_uploads(
     }))
 }
 
+/// Checks whether the caller may see list contents such as validation samples: admins and the
+/// uploads' own marketers, never support.
+fn may_read_contents(principal: &Principal) -> bool {
+    principal.has(Permission::UploadsReadAll) || principal.has(Permission::UploadsReadOwn)
+}
+
+/// Returns one upload: its state, the reason for a rejection or quarantine, the
+/// validation summary, sizes, campaign, owner and times. Scoped like the list.
+#[utoipa::path(
+    get, path = "/v1/uploads/{upload_id}", tag = "uploads",
+    security(("bearer" = [])),
+    params(("upload_id" = Uuid, Path, description = "The upload id")),
+    responses(
+        (status = 200, description = "The upload", body = UploadDetail),
+        (status = 403, description = "May not read uploads", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such upload that the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_upload(
+    State(state): State<SharedState>,
+    principal: Principal,
+    ApiPath(upload_id): ApiPath<Uuid>,
+) -> Result<axum::Json<UploadDetail>, ApiError> {
+    let own = scope(&principal)?;
+    let row = uploads::detail(&state.db, principal.account_id, upload_id)
+        .await?
+        .filter(|row| own.is_none_or(|owner| owner == row.record.owner_id))
+        .ok_or_else(|| ApiError::not_found("upload"))?;
+    let validation = row
+        .validation
+        .filter(|_| may_read_contents(&principal))
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let record = row.record;
+    // The expiry applies only while bytes may still arrive.
+    let expires_at = record.expires_at.filter(|_| record.state == "receiving");
+    Ok(axum::Json(UploadDetail {
+        id: record.id,
+        owner_id: record.owner_id,
+        campaign_id: record.campaign_id,
+        state: record.state,
+        length: record.length,
+        offset: record.offset,
+        reason: row.reason,
+        validation,
+        created_at: to_time(record.created_at),
+        updated_at: to_time(row.updated_at),
+        completed_at: row.completed_at.map(to_time),
+        expires_at: expires_at.map(to_time),
+    }))
+}
+
 /// Returns an upload's timeline for troubleshooting: each request with its offset and
 /// request id, interruptions, checksum failures and state changes.
 #[utoipa::path(
@@ -300,10 +249,8 @@ pub async fn events(
         })
         .collect();
     let (_, reason, validation) = uploads::outcome(&state.db, upload_id).await?;
-    let may_read_contents =
-        principal.has(Permission::UploadsReadAll) || principal.has(Permission::UploadsReadOwn);
     let validation = validation
-        .filter(|_| may_read_contents)
+        .filter(|_| may_read_contents(&principal))
         .and_then(|text| serde_json::from_str(&text).ok());
     let upload = sealpost_api::UploadSummary {
         id: record.id,

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod campaigns;
 pub mod error;
 pub mod extract;
 pub mod history;
@@ -36,7 +37,8 @@ use error::ApiError;
         members::invite, members::accept, members::update_account,
         tokens::create, tokens::list_own, tokens::list_account, tokens::revoke, tokens::rotate,
         upload_key::current, upload_key::rotate,
-        history::create_campaign, history::list_campaigns, history::list_uploads, history::events,
+        campaigns::create_campaign, campaigns::list_campaigns, campaigns::get_campaign,
+        campaigns::change_status, history::list_uploads, history::get_upload, history::events,
         audit::read, healthz, readyz,
     ),
     components(schemas(Problem)),
@@ -194,9 +196,16 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/upload-key/rotate", post(upload_key::rotate))
         .route(
             "/v1/campaigns",
-            get(history::list_campaigns).post(history::create_campaign),
+            get(campaigns::list_campaigns).post(campaigns::create_campaign),
+        )
+        .route(
+            "/v1/campaigns/{campaign_id}",
+            get(campaigns::get_campaign).patch(campaigns::change_status),
         )
         .route("/v1/uploads", get(history::list_uploads))
+        // HEAD, PATCH and DELETE on this path are the tus routes below; GET stays here,
+        // behind authentication, the rate limits and the buffering layers.
+        .route("/v1/uploads/{upload_id}", get(history::get_upload))
         .route("/v1/uploads/{upload_id}/events", get(history::events))
         .route("/v1/audit", get(audit::read))
         .layer(axum::middleware::from_fn_with_state(

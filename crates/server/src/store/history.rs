@@ -181,17 +181,7 @@ pub async fn campaigns(
             i64::from(limit),
         )
         .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Campaign {
-                id: parse_id(row.try_get("id")?)?,
-                name: row.try_get("name")?,
-                owner_id: parse_id(row.try_get("owner_id")?)?,
-                status: row.try_get("status")?,
-                created_at: to_time(row.try_get("created_at")?),
-            })
-        })
-        .collect()
+    rows.iter().map(campaign_from_row).collect()
 }
 
 /// Creates a draft campaign.
@@ -221,6 +211,50 @@ pub async fn create_campaign(
         status: "draft".to_owned(),
         created_at: to_time(at),
     })
+}
+
+fn campaign_from_row(row: &AnyRow) -> Result<Campaign, sqlx::Error> {
+    Ok(Campaign {
+        id: parse_id(row.try_get("id")?)?,
+        name: row.try_get("name")?,
+        owner_id: parse_id(row.try_get("owner_id")?)?,
+        status: row.try_get("status")?,
+        created_at: to_time(row.try_get("created_at")?),
+    })
+}
+
+/// Reads a campaign of the account.
+pub async fn campaign(
+    db: &Db,
+    account_id: Uuid,
+    id: Uuid,
+) -> Result<Option<Campaign>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, name, owner_id, status, created_at FROM campaigns \
+         WHERE account_id = $1 AND id = $2",
+    )
+    .bind(account_id.to_string())
+    .bind(id.to_string())
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(campaign_from_row).transpose()
+}
+
+/// Changes a campaign's status from `from` to `to`; returns whether it was still `from`,
+/// so that of two concurrent changes only one applies.
+pub async fn set_campaign_status(
+    db: &Db,
+    id: Uuid,
+    from: &str,
+    to: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE campaigns SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(to)
+        .bind(id.to_string())
+        .bind(from)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 #[cfg(test)]

@@ -269,3 +269,46 @@ pub async fn outcome(
         row.try_get("validation")?,
     ))
 }
+
+/// The columns of an upload that `GET /v1/uploads/{upload_id}` returns.
+#[derive(Debug, Clone)]
+pub struct UploadDetailRow {
+    /// The upload row.
+    pub record: UploadRecord,
+    /// The plain-words cause of a rejection, quarantine or wait.
+    pub reason: Option<String>,
+    /// The validation summary as JSON text.
+    pub validation: Option<String>,
+    /// Unix seconds.
+    pub updated_at: i64,
+    /// Unix seconds; set when the last byte arrived.
+    pub completed_at: Option<i64>,
+}
+
+/// Reads an upload of the account with its outcome and timestamps.
+pub async fn detail(
+    db: &Db,
+    account_id: Uuid,
+    id: Uuid,
+) -> Result<Option<UploadDetailRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS}, reason, validation, updated_at, completed_at FROM uploads \
+         WHERE account_id = $1 AND id = $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(account_id.to_string())
+        .bind(id.to_string())
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref()
+        .map(|row| {
+            Ok(UploadDetailRow {
+                record: from_row(row)?,
+                reason: row.try_get("reason")?,
+                validation: row.try_get("validation")?,
+                updated_at: row.try_get("updated_at")?,
+                completed_at: row.try_get("completed_at")?,
+            })
+        })
+        .transpose()
+}

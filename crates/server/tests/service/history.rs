@@ -11,7 +11,12 @@ use serde_json::{Value, json};
 use crate::harness::TestServer;
 use crate::tus::patch;
 
-async fn upload(server: &TestServer, token: &str, campaign: Option<&str>, body: &[u8]) -> String {
+pub(crate) async fn upload(
+    server: &TestServer,
+    token: &str,
+    campaign: Option<&str>,
+    body: &[u8],
+) -> String {
     let mut request = server
         .client
         .post(format!("{}/v1/uploads", server.base))
@@ -246,5 +251,92 @@ async fn timeline_lists_requests_for_support() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn one_upload_is_scoped_like_the_list() {
+    let server = TestServer::start("").await;
+    let marketer = server.token_for("acme.example", Role::Marketer).await;
+    let admin = server.token_for("acme.example", Role::Admin).await;
+    let support = server.token_for("acme.example", Role::Support).await;
+    let stranger = server.token_for("globex.example", Role::Admin).await;
+    let own = upload(&server, &marketer, None, b"name\nAda\n").await;
+    let by_admin = upload(&server, &admin, None, b"name\nGrace\n").await;
+    // Stand in for a finished validation, so that the test does not need a scanner.
+    let finished = format!(
+        "UPDATE uploads SET state = 'rejected', reason = 'the list has no address column', \
+         validation = '{{\"rows\": 1, \"samples\": [\"row 2\"]}}' WHERE id = '{own}'"
+    );
+    crate::harness::run_sql(&server, &[&finished])
+        .await
+        .unwrap();
+    let path = format!("/v1/uploads/{own}");
+
+    let (status, detail) = server.call(Method::GET, &path, Some(&marketer), None).await;
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert_eq!(detail["id"], own.as_str());
+    assert_eq!(detail["state"], "rejected");
+    assert_eq!(detail["reason"], "the list has no address column");
+    assert_eq!(detail["validation"]["rows"], 1);
+    assert_eq!(detail["length"], 9);
+    assert_eq!(detail["offset"], 9);
+    assert!(detail["completed_at"].is_string(), "{detail}");
+    assert!(detail.get("expires_at").is_none(), "{detail}");
+
+    let (status, detail) = server.call(Method::GET, &path, Some(&admin), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["validation"]["samples"][0], "row 2");
+
+    let (status, detail) = server.call(Method::GET, &path, Some(&support), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["reason"], "the list has no address column");
+    assert!(detail.get("validation").is_none(), "{detail}");
+
+    let (status, _) = server.call(Method::GET, &path, Some(&stranger), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = server
+        .call(
+            Method::GET,
+            &format!("/v1/uploads/{by_admin}"),
+            Some(&marketer),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = server.call(Method::GET, &path, None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = server
+        .call(Method::GET, "/v1/uploads/not-an-id", Some(&support), None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // The tus HEAD on the same path still returns the offset.
+    let head = server
+        .client
+        .head(format!("{}{path}", server.base))
+        .bearer_auth(&marketer)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.headers()["upload-offset"], "9");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn unfinished_upload_shows_its_expiry() {
+    let server = TestServer::start("").await;
+    let marketer = server.token_for("acme.example", Role::Marketer).await;
+    let (_, location) = crate::tus::create(&server, &marketer, 10).await;
+    let (status, detail) = server
+        .call(Method::GET, &location, Some(&marketer), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert_eq!(detail["state"], "receiving");
+    assert_eq!(detail["offset"], 0);
+    assert!(detail["expires_at"].is_string(), "{detail}");
+    assert!(detail.get("completed_at").is_none(), "{detail}");
     server.stop().await;
 }

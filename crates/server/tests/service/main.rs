@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod campaigns;
 mod clamd;
 mod cli;
 mod demo;

@@ -227,6 +227,16 @@ async fn openapi_document_is_3_1() {
     ] {
         assert!(document["paths"].get(path).is_some(), "missing {path}");
     }
+    for (path, method) in [
+        ("/v1/uploads/{upload_id}", "get"),
+        ("/v1/campaigns/{campaign_id}", "get"),
+        ("/v1/campaigns/{campaign_id}", "patch"),
+    ] {
+        assert!(
+            document["paths"][path].get(method).is_some(),
+            "missing {method} {path}"
+        );
+    }
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     server.stop().await;
 }
