@@ -80,8 +80,13 @@ export function Members({ selfId }: { selfId: string }) {
               <td>{member.active ? "Active" : "Deactivated"}</td>
               <td>
                 {member.active && member.id !== selfId && (
-                  <button type="button" className="danger" onClick={() => void run(() => backend.deactivateMember(member.id), `Deactivated ${member.email}.`)}>
-                    Deactivate<span className="visually-hidden"> {member.email}</span>
+                  <button
+                    type="button"
+                    className="danger"
+                    aria-label={`Deactivate ${member.email}`}
+                    onClick={() => void run(() => backend.deactivateMember(member.id), `Deactivated ${member.email}.`)}
+                  >
+                    Deactivate
                   </button>
                 )}
               </td>
@@ -89,7 +94,7 @@ export function Members({ selfId }: { selfId: string }) {
           ))}
         </tbody>
       </table>
-      <form className="controls" onSubmit={invite}>
+      <form className="controls" onSubmit={invite} noValidate>
         <label>
           Email to invite
           <input type="email" value={email} onChange={(event) => setEmail(event.target.value)} required />

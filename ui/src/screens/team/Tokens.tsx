@@ -96,11 +96,11 @@ export function Tokens() {
               <td>
                 {token.revokedAt === undefined && (
                   <>
-                    <button type="button" onClick={() => void show(() => backend.rotateToken(token.id))}>
-                      Rotate<span className="visually-hidden"> {token.name}</span>
+                    <button type="button" aria-label={`Rotate ${token.name}`} onClick={() => void show(() => backend.rotateToken(token.id))}>
+                      Rotate
                     </button>{" "}
-                    <button type="button" className="danger" onClick={() => void revoke(token)}>
-                      Revoke<span className="visually-hidden"> {token.name}</span>
+                    <button type="button" className="danger" aria-label={`Revoke ${token.name}`} onClick={() => void revoke(token)}>
+                      Revoke
                     </button>
                   </>
                 )}
