@@ -1,19 +1,34 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import type { Backend } from "./backend/backend";
-import { MemoryBackend } from "./backend/memory";
 import { insideTauri, TauriBackend } from "./backend/tauri";
 import { App } from "./App";
 import { BackendContext } from "./context";
 import "./styles.css";
 
-// Outside the desktop app (the browser preview) the in-memory backend supplies demo data.
-const backend: Backend = insideTauri() ? new TauriBackend() : new MemoryBackend({ tickMs: 400 });
+/**
+ * Picks the Tauri backend inside the desktop app. In a plain browser (the dev
+ * preview) the in-memory backend with demo data is loaded instead, as a
+ * separate chunk the desktop app never fetches.
+ */
+async function createBackend(): Promise<Backend> {
+  if (insideTauri()) {
+    return new TauriBackend();
+  }
+  const { MemoryBackend, SAMPLE_FILES } = await import("./backend/memory");
+  document.title = "Sealpost (preview with demo data)";
+  const samples = SAMPLE_FILES.map((file) => file.path);
+  return new MemoryBackend({
+    tickMs: 400,
+    choosePath: (title) => window.prompt(`${title}. Sample files:\n${samples.join("\n")}`, samples[0]),
+  });
+}
 
 const root = document.getElementById("root");
 if (root === null) {
   throw new Error("index.html has no #root element");
 }
+const backend = await createBackend();
 createRoot(root).render(
   <StrictMode>
     <BackendContext.Provider value={backend}>

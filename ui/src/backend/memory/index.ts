@@ -23,6 +23,8 @@ export interface MemoryOptions {
   /** Starts signed in as this demo user. */
   signedInAs?: T.Role;
   pending?: T.PendingUpload[];
+  /** Stands in for the native open dialog; without it pickFile returns `nextPickedPath`. */
+  choosePath?: (title: string) => string | null;
 }
 
 const CANONICAL_FIELDS: T.Field[] = [
@@ -524,8 +526,8 @@ export class MemoryBackend implements Backend {
     }
   }
 
-  async pickFile(): Promise<string | null> {
-    return this.nextPickedPath;
+  async pickFile(options: { title: string }): Promise<string | null> {
+    return this.options.choosePath !== undefined ? this.options.choosePath(options.title) : this.nextPickedPath;
   }
 
   async pickSavePath(options: { title: string; defaultPath: string }): Promise<string | null> {
