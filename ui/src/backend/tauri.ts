@@ -113,7 +113,7 @@ export class TauriBackend implements Backend {
   }
 }
 
-/** Whether the page runs inside the Tauri webview rather than a plain browser. */
+/** Returns true when the page runs inside the Tauri webview rather than a plain browser. */
 export function insideTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }

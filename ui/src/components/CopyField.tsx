@@ -6,7 +6,7 @@ interface Props {
   onDone: () => void;
 }
 
-/** A read-only secret with Copy and Done buttons; Done hides it for good. */
+/** Shows a secret read-only with Copy and Done buttons. Done hides it for good. */
 export function CopyField({ label, value, onDone }: Props) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
 

@@ -12,7 +12,7 @@ interface Props {
   onClose: () => void;
 }
 
-/** A side panel with one upload's metadata, validation summary and event timeline. */
+/** Shows one upload's metadata, validation summary and event timeline in a side panel. */
 export function UploadDrawer({ uploadId, campaignName, onClose }: Props) {
   const backend = useBackend();
   const [detail, setDetail] = useState<UploadDetail | null>(null);

@@ -6,7 +6,7 @@ import { useBackend } from "../context";
 
 interface Props {
   onSignedIn: (session: SessionInfo) => void;
-  /** Why the previous session ended, shown above the form. */
+  /** The reason the previous session ended, shown above the form. */
   notice?: string;
 }
 

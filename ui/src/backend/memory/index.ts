@@ -58,7 +58,6 @@ interface Job {
   acknowledged: number;
   total: number;
   paused: boolean;
-  scanSteps: number;
 }
 
 interface Validation {
@@ -94,7 +93,7 @@ export class MemoryBackend implements Backend {
   readonly notifications: { title: string; body: string }[] = [];
   /** Every list_page request, so tests can check what the grid asked for. */
   readonly pageRequests: T.PageRequest[] = [];
-  /** What the next pickFile or pickSavePath call returns. */
+  /** The path the next pickFile or pickSavePath call returns, or null for a cancelled dialog. */
   nextPickedPath: string | null = SAMPLE_FILES[0]?.path ?? null;
 
   constructor(private readonly options: MemoryOptions = {}) {
@@ -297,7 +296,6 @@ export class MemoryBackend implements Backend {
       acknowledged: 0,
       total,
       paused: false,
-      scanSteps: 0,
     });
     this.schedule();
     return jobId;
@@ -327,7 +325,6 @@ export class MemoryBackend implements Backend {
         acknowledged: pending.bytesAcknowledged,
         total: pending.totalBytes,
         paused: false,
-        scanSteps: 0,
       });
       this.schedule();
       return;
@@ -773,7 +770,7 @@ function sameHeadings(headings: string[], columns: T.Column[]): boolean {
   return headings.length === columns.length && headings.every((heading, index) => columns[index]?.heading === heading);
 }
 
-/** A fake token secret; the in-memory backend never talks to a service. */
+/** Derives a fake token secret from `seed`, because the in-memory backend never talks to a service. */
 function secretFor(seed: string): string {
   let hash = 2166136261;
   for (const char of seed) {
@@ -795,7 +792,7 @@ function checkServer(serverUrl: string, caFile: string | undefined): void {
     throw fail("net.unreachable", `Could not connect to ${host}.`);
   }
   if (host.startsWith("slow")) {
-    throw fail("net.timeout", `${host} did not answer within 30 seconds.`);
+    throw fail("net.timeout", `The connection to ${host} timed out after 30 seconds.`);
   }
   if (host.startsWith("expired")) {
     throw fail("tls.expired", `The certificate of ${host} has expired.`);

@@ -142,7 +142,12 @@ export function readSample(
     ? [{ index: 0, heading: HEADINGS.join(file.delimiter ?? ",") }]
     : HEADINGS.map((heading, index) => ({ index, heading, field: DETECTED_FIELDS[index] }));
 
-  const rules = collapsed ? [] : mojibake ? [...RULES, MOJIBAKE_RULE] : RULES;
+  let rules = RULES;
+  if (collapsed) {
+    rules = [];
+  } else if (mojibake) {
+    rules = [...RULES, MOJIBAKE_RULE];
+  }
   return {
     file,
     collapsed,
@@ -180,10 +185,14 @@ export function sampleRow(list: OpenedList, index: number): Row {
   } else if (index % MOJIBAKE_RULE.every === MOJIBAKE_RULE.at) {
     last = "Müller";
   }
+  let company = index % 3 === 0 ? "Acme Mail Ltd" : "";
+  if (hits.some((rule) => rule.code === "formula_injection")) {
+    company = '=HYPERLINK("http://example.invalid","x")';
+  }
   const cells = [
     FIRST[index % FIRST.length] ?? "Ada",
     last,
-    hits.some((rule) => rule.code === "formula_injection") ? '=HYPERLINK("http://example.invalid","x")' : index % 3 === 0 ? "Acme Mail Ltd" : "",
+    company,
     `${(index % 250) + 1} ${STREETS[index % STREETS.length] ?? "High Street"}`,
     index % 5 === 0 ? `Flat ${(index % 9) + 1}` : "",
     hits.some((rule) => rule.code === "missing_required") ? "" : town,

@@ -16,6 +16,16 @@ const SCOPES = [
   "audit:read",
 ];
 
+function expiryText(token: TokenInfo): string {
+  if (token.revokedAt !== undefined) {
+    return `Revoked ${formatTime(token.revokedAt)}`;
+  }
+  if (token.expiresAt !== undefined) {
+    return formatTime(token.expiresAt);
+  }
+  return "Never";
+}
+
 export function Tokens() {
   const backend = useBackend();
   const [tokens, setTokens] = useState<TokenInfo[]>([]);
@@ -92,7 +102,7 @@ export function Tokens() {
               <td>{token.permissions.join(", ")}</td>
               <td>{formatTime(token.createdAt)}</td>
               <td>{token.lastUsedAt !== undefined ? formatTime(token.lastUsedAt) : "Never"}</td>
-              <td>{token.revokedAt !== undefined ? `Revoked ${formatTime(token.revokedAt)}` : token.expiresAt !== undefined ? formatTime(token.expiresAt) : "Never"}</td>
+              <td>{expiryText(token)}</td>
               <td>
                 {token.revokedAt === undefined && (
                   <>
