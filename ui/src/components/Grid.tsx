@@ -9,7 +9,7 @@ import {
   useState,
 } from "react";
 import type { Column, Row } from "../backend/types";
-import { columnLetters, formatNumber } from "../format";
+import { columnLetters } from "../format";
 import { usePages } from "./usePages";
 
 export const ROW_HEIGHT = 28;
@@ -186,7 +186,8 @@ export const Grid = forwardRef<GridHandle, Props>(function Grid({ listId, column
     rows.push(rowAt(index));
   }
   const activeId = `cell-${active.index}-${active.column}`;
-  const template = `5.5rem repeat(${Math.max(columns.length, 1)}, minmax(9rem, 1fr))`;
+  // Fixed widths keep every row's cells under the same headings, because each row lays out alone.
+  const template = `5.5rem repeat(${Math.max(columns.length, 1)}, 11rem)`;
 
   return (
     <div
@@ -281,7 +282,7 @@ function GridRow({ index, row, columnCount, template, active, onSelect }: RowPro
       data-row-number={row?.rowNumber}
     >
       <div role="rowheader" className="grid-rownum" title={rowMarks.map((mark) => `${mark.severity}: ${mark.code}`).join(", ") || undefined}>
-        {row === undefined ? "…" : formatNumber(row.rowNumber)}
+        {row === undefined ? "…" : String(row.rowNumber)}
         {rowMarks.length > 0 && <span className="visually-hidden">{` (${rowMarks.map((mark) => `${mark.severity} ${mark.code}`).join(", ")})`}</span>}
       </div>
       {cells}
