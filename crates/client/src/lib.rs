@@ -4,10 +4,14 @@
 //! long operations report progress as a stream of typed events, and every error is a typed
 //! value with a stable code and a message fit to show a person.
 
+pub mod api;
+pub mod auth;
 pub mod connection;
 pub mod credential;
 pub mod error;
 pub mod events;
+pub mod profile;
+pub mod secrets;
 pub mod upload;
 
 pub use connection::{Connection, ServerConfig};
