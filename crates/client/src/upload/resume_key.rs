@@ -1,0 +1,149 @@
+//! Where the resume key lives: the OS keyring, or this process's memory when no keyring
+//! is available.
+
+use std::sync::Mutex;
+
+use zeroize::Zeroizing;
+
+use super::error::UploadError;
+use super::vault::{self, ResumeKey};
+
+/// The keyring service name of the client's entries.
+const KEYRING_SERVICE: &str = "sealpost";
+/// The keyring entry of the resume key.
+const KEYRING_USER: &str = "upload-resume-key";
+
+/// A place that holds the resume key.
+pub trait ResumeKeyStore: std::fmt::Debug + Send + Sync {
+    /// Returns the key, creating and storing a new one on first use.
+    fn load_or_create(&self) -> Result<ResumeKey, UploadError>;
+
+    /// Whether the key outlives this process, so another run can resume.
+    fn is_persistent(&self) -> bool;
+}
+
+/// The resume key in the OS keyring (Keychain, Credential Manager or the Secret Service),
+/// hex-encoded.
+#[derive(Debug, Default)]
+pub struct KeyringResumeKey {
+    /// The entry's user name; tests use their own to keep apart from a real one.
+    user: Option<String>,
+}
+
+impl KeyringResumeKey {
+    /// The store with the standard entry name.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The store with another entry name, such as one per test.
+    pub fn with_entry(user: impl Into<String>) -> Self {
+        Self {
+            user: Some(user.into()),
+        }
+    }
+
+    /// Checks that the OS keyring answers, so a caller can choose a fallback.
+    pub fn available(&self) -> Result<(), UploadError> {
+        self.load_or_create().map(drop)
+    }
+
+    fn entry(&self) -> Result<keyring::Entry, UploadError> {
+        let user = self.user.as_deref().unwrap_or(KEYRING_USER);
+        keyring::Entry::new(KEYRING_SERVICE, user).map_err(|error| {
+            UploadError::ResumeKeyUnavailable(format!(
+                "the system keyring is not available ({error})"
+            ))
+        })
+    }
+}
+
+impl ResumeKeyStore for KeyringResumeKey {
+    fn load_or_create(&self) -> Result<ResumeKey, UploadError> {
+        let entry = self.entry()?;
+        let failed = |error: keyring::Error| {
+            UploadError::ResumeKeyUnavailable(format!("the system keyring failed ({error})"))
+        };
+        match entry.get_password() {
+            Ok(text) => {
+                let text = Zeroizing::new(text);
+                let mut key = Zeroizing::new([0u8; 32]);
+                hex::decode_to_slice(text.trim(), key.as_mut()).map_err(|_| {
+                    UploadError::ResumeKeyUnavailable(
+                        "the resume key in the system keyring is malformed; delete the keyring entry \"sealpost / upload-resume-key\" and start the upload again".to_owned(),
+                    )
+                })?;
+                Ok(key)
+            }
+            Err(keyring::Error::NoEntry) => {
+                let key = vault::generate_key();
+                let text = Zeroizing::new(hex::encode(key.as_ref()));
+                entry.set_password(&text).map_err(failed)?;
+                Ok(key)
+            }
+            Err(error) => Err(failed(error)),
+        }
+    }
+
+    fn is_persistent(&self) -> bool {
+        true
+    }
+}
+
+/// A resume key kept in this process's memory only. Without a keyring an upload still
+/// resumes after a dropped connection within one run, but a later run cannot open the
+/// saved secrets and starts over.
+#[derive(Debug, Default)]
+pub struct ProcessResumeKey {
+    key: Mutex<Option<ResumeKey>>,
+}
+
+impl ProcessResumeKey {
+    /// A store with no key yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl ResumeKeyStore for ProcessResumeKey {
+    fn load_or_create(&self) -> Result<ResumeKey, UploadError> {
+        let mut slot = self.key.lock().map_err(|_| {
+            UploadError::ResumeKeyUnavailable("the key store is poisoned".to_owned())
+        })?;
+        Ok(slot.get_or_insert_with(vault::generate_key).clone())
+    }
+
+    fn is_persistent(&self) -> bool {
+        false
+    }
+}
+
+/// Picks the OS keyring when it answers, else this process's memory.
+pub fn default_store() -> Box<dyn ResumeKeyStore> {
+    let keyring = KeyringResumeKey::new();
+    match keyring.available() {
+        Ok(()) => Box::new(keyring),
+        Err(error) => {
+            tracing::warn!(%error, "no system keyring; an interrupted upload resumes only within this run");
+            Box::new(ProcessResumeKey::new())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn process_key_is_stable() {
+        let store = ProcessResumeKey::new();
+        let first = store.load_or_create().unwrap();
+        let second = store.load_or_create().unwrap();
+        assert_eq!(first.as_ref(), second.as_ref());
+        assert!(!store.is_persistent());
+        assert_ne!(
+            ProcessResumeKey::new().load_or_create().unwrap().as_ref(),
+            first.as_ref()
+        );
+    }
+}
