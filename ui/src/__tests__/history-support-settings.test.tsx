@@ -64,6 +64,7 @@ describe("history", () => {
     await expectNoAxeViolations();
     await user.keyboard("{Escape}");
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "u-0002" })).toHaveFocus();
   });
 });
 

@@ -104,6 +104,13 @@ describe("sign in", () => {
     expect(await screen.findByRole("navigation", { name: "Main" })).toBeInTheDocument();
   });
 
+  it("signs out from the top bar", async () => {
+    const { user, backend } = renderApp({ signedInAs: "marketer" });
+    await user.click(await screen.findByRole("button", { name: "Sign out" }));
+    expect(await screen.findByText("You signed out.")).toBeInTheDocument();
+    expect(await backend.currentSession()).toBeNull();
+  });
+
   it("returns to sign in when the session ends", async () => {
     const { backend } = renderApp({ signedInAs: "marketer" });
     await screen.findByRole("navigation", { name: "Main" });

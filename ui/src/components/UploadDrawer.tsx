@@ -24,8 +24,11 @@ export function UploadDrawer({ uploadId, campaignName, onClose }: Props) {
     backend.getUpload(uploadId).then(setDetail, setError);
   }, [backend, uploadId]);
 
+  // Focus moves into the drawer and returns to whatever opened it.
   useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     close.current?.focus();
+    return () => opener?.focus();
   }, []);
 
   return (
