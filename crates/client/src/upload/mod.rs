@@ -37,7 +37,9 @@ pub use events::{EventSink, UploadEvent, UploadNotice};
 pub use fingerprint::SourceFingerprint;
 pub use flow::run;
 pub use local_check::{ListOptions, LocalValidation, parse_issue_code};
-pub use resume_key::{KeyringResumeKey, ProcessResumeKey, ResumeKeyStore, default_store};
+pub use resume_key::{
+    KeyringResumeKey, PassphraseFileResumeKey, ProcessResumeKey, ResumeKeyStore, default_store,
+};
 pub use retry::RetryPolicy;
 pub use vault::ResumeKey;
 

@@ -1,9 +1,13 @@
-//! Where the resume key lives: the OS keyring, or this process's memory when no keyring
-//! is available.
+//! Where the resume key lives: the OS keyring, or without one the same fallbacks as
+//! session tokens: a passphrase-encrypted file, or this process's memory.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use zeroize::Zeroizing;
+
+use crate::credential::Token;
+use crate::secrets::{load_token_file, save_token_file};
 
 use super::error::UploadError;
 use super::vault::{self, ResumeKey};
@@ -118,12 +122,73 @@ impl ResumeKeyStore for ProcessResumeKey {
     }
 }
 
-/// Picks the OS keyring when it answers, else this process's memory.
-pub fn default_store() -> Box<dyn ResumeKeyStore> {
+/// The resume key in a file encrypted under a passphrase, in the format of the client's
+/// token files (Argon2id and AES-256-GCM), for machines without a keyring.
+pub struct PassphraseFileResumeKey {
+    path: PathBuf,
+    passphrase: Zeroizing<String>,
+}
+
+/// The associated data that binds the file to its use.
+const FILE_LABEL: &str = "sealpost-upload-resume-key";
+
+impl PassphraseFileResumeKey {
+    /// The store in `path`, encrypted under `passphrase`.
+    pub fn new(path: impl Into<PathBuf>, passphrase: Zeroizing<String>) -> Self {
+        Self {
+            path: path.into(),
+            passphrase,
+        }
+    }
+}
+
+impl std::fmt::Debug for PassphraseFileResumeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PassphraseFileResumeKey")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResumeKeyStore for PassphraseFileResumeKey {
+    fn load_or_create(&self) -> Result<ResumeKey, UploadError> {
+        let failed =
+            |error: crate::error::ClientError| UploadError::ResumeKeyUnavailable(error.to_string());
+        if !self.path.exists() {
+            let key = vault::generate_key();
+            let token = Token::new(hex::encode(key.as_ref()));
+            save_token_file(&self.path, FILE_LABEL, &self.passphrase, &token).map_err(failed)?;
+            return Ok(key);
+        }
+        let token = load_token_file(&self.path, FILE_LABEL, &self.passphrase).map_err(failed)?;
+        let mut key = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(token.expose().trim(), key.as_mut()).map_err(|_| {
+            UploadError::ResumeKeyUnavailable(format!(
+                "the resume key file {} is malformed; delete it and start the upload again",
+                self.path.display()
+            ))
+        })?;
+        Ok(key)
+    }
+
+    fn is_persistent(&self) -> bool {
+        true
+    }
+}
+
+/// Picks the OS keyring when it answers; else the passphrase-encrypted file `fallback`
+/// when a passphrase is given; else this process's memory.
+pub fn default_store(fallback: Option<(PathBuf, Zeroizing<String>)>) -> Box<dyn ResumeKeyStore> {
     let keyring = KeyringResumeKey::new();
-    match keyring.available() {
-        Ok(()) => Box::new(keyring),
-        Err(error) => {
+    let Err(error) = keyring.available() else {
+        return Box::new(keyring);
+    };
+    match fallback {
+        Some((path, passphrase)) => {
+            tracing::info!(%error, file = %path.display(), "no system keyring; keeping the resume key in a passphrase-encrypted file");
+            Box::new(PassphraseFileResumeKey::new(path, passphrase))
+        }
+        None => {
             tracing::warn!(%error, "no system keyring; an interrupted upload resumes only within this run");
             Box::new(ProcessResumeKey::new())
         }
@@ -133,6 +198,29 @@ pub fn default_store() -> Box<dyn ResumeKeyStore> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passphrase_file_key_persists() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("resume-key.json");
+        let passphrase = || Zeroizing::new("correct horse battery".to_owned());
+        let first = PassphraseFileResumeKey::new(&path, passphrase())
+            .load_or_create()
+            .unwrap();
+        let again = PassphraseFileResumeKey::new(&path, passphrase())
+            .load_or_create()
+            .unwrap();
+        assert_eq!(first.as_ref(), again.as_ref());
+
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains(&hex::encode(first.as_ref())));
+
+        let wrong =
+            PassphraseFileResumeKey::new(&path, Zeroizing::new("wrong passphrase".to_owned()))
+                .load_or_create()
+                .unwrap_err();
+        assert_eq!(wrong.code(), "upload.resume_key_unavailable");
+    }
 
     #[test]
     fn process_key_is_stable() {
