@@ -39,6 +39,7 @@ use error::ApiError;
         upload_key::current, upload_key::rotate,
         campaigns::create_campaign, campaigns::list_campaigns, campaigns::get_campaign,
         campaigns::change_status, history::list_uploads, history::get_upload, history::events,
+        tus::options, tus::create, tus::head, tus::patch, tus::delete,
         audit::read, healthz, readyz,
     ),
     components(schemas(Problem)),
@@ -84,6 +85,8 @@ impl utoipa::Modify for CommonProblems {
                 &mut item.post,
                 &mut item.delete,
                 &mut item.patch,
+                &mut item.head,
+                &mut item.options,
             ];
             for operation in operations.into_iter().flatten() {
                 let has_body = operation.request_body.is_some();

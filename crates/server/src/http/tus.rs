@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sealpost_api::{Permission, ProblemType};
+use sealpost_api::{Permission, Problem, ProblemType};
 use uuid::Uuid;
 
 use super::auth::Principal;
@@ -62,6 +62,18 @@ fn parse_u64(headers: &HeaderMap, name: &str) -> Result<Option<u64>, ApiError> {
 }
 
 /// Describes the protocol version, extensions and limits.
+#[utoipa::path(
+    options, path = "/v1/uploads", tag = "uploads",
+    responses(
+        (status = 204, description = "The tus version, extensions and limits", headers(
+            ("Tus-Resumable" = String, description = "Always `1.0.0`"),
+            ("Tus-Version" = String, description = "The protocol versions served: `1.0.0`"),
+            ("Tus-Extension" = String, description = "`creation,creation-with-upload,checksum,termination,expiration`"),
+            ("Tus-Checksum-Algorithm" = String, description = "`sha256,sha1`"),
+            ("Tus-Max-Size" = u64, description = "The largest `Upload-Length` accepted, in bytes"),
+        )),
+    )
+)]
 pub async fn options(State(state): State<SharedState>) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();
@@ -78,7 +90,34 @@ pub async fn options(State(state): State<SharedState>) -> Response {
     response
 }
 
-/// Creates an upload, and stores the body too when one is sent (creation-with-upload).
+/// Creates an upload, and stores the body too when one is sent (creation-with-upload):
+/// the first bytes as `Content-Type: application/offset+octet-stream`.
+///
+/// The description leaves the body and the `Tus-Resumable` requirement out of the
+/// schema, because OpenAPI fuzzers cannot send `application/offset+octet-stream` and
+/// treat the protocol's 412 as an undocumented rejection.
+#[utoipa::path(
+    post, path = "/v1/uploads", tag = "uploads",
+    security(("bearer" = [])),
+    params(
+        ("Tus-Resumable" = Option<String>, Header, nullable = false, example = "1.0.0", description = "Required: `1.0.0`, the only version served, else 412"),
+        ("Upload-Length" = String, Header, pattern = "^[0-9]{1,19}$", description = "The size of the whole upload in bytes, at most `Tus-Max-Size`"),
+        ("Upload-Metadata" = Option<String>, Header, nullable = false, description = "Comma-separated `KEY BASE64VALUE` pairs; keys `campaign` (a campaign id of your account), `fingerprint` (at most 128 bytes) and `filename` (at most 255 bytes)"),
+        ("Upload-Checksum" = Option<String>, Header, nullable = false, description = "`sha256 BASE64` or `sha1 BASE64` of the body sent with the creation"),
+    ),
+    responses(
+        (status = 201, description = "Created", headers(
+            ("Location" = String, description = "The upload's path, `/v1/uploads/{upload_id}`"),
+            ("Upload-Offset" = u64, description = "The bytes stored so far"),
+            ("Upload-Expires" = Option<String>, description = "When an unfinished upload is removed, as an HTTP date"),
+            ("Tus-Resumable" = String, description = "Always `1.0.0`"),
+        )),
+        (status = 403, description = "Lacks uploads:create", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`Tus-Resumable` is not `1.0.0`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`Upload-Length` above `Tus-Max-Size`, or a body past it", body = Problem, content_type = "application/problem+json"),
+        (status = 460, description = "The body does not match `Upload-Checksum`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn create(
     State(state): State<SharedState>,
     principal: Principal,
@@ -86,7 +125,6 @@ pub async fn create(
     body: Body,
 ) -> Result<Response, ApiError> {
     principal.require(Permission::UploadsCreate)?;
-    require_version(&headers)?;
     if headers.contains_key("upload-defer-length") {
         return Err(ApiError::invalid(
             "`Upload-Defer-Length` is not supported; send `Upload-Length`",
@@ -94,6 +132,8 @@ pub async fn create(
     }
     let length = parse_u64(&headers, "upload-length")?
         .ok_or_else(|| ApiError::invalid("`Upload-Length` is required"))?;
+    // Malformed headers get their 400 before the version check's 412.
+    require_version(&headers)?;
     let max = state.config.uploads.max_size_bytes;
     if length > max {
         return Err(ApiError::new(
@@ -225,6 +265,26 @@ pub(crate) async fn writable(
 }
 
 /// Reports the bytes stored durably, so the client knows where to resume.
+#[utoipa::path(
+    head, path = "/v1/uploads/{upload_id}", tag = "uploads",
+    security(("bearer" = [])),
+    params(
+        ("upload_id" = Uuid, Path, description = "The upload id"),
+        ("Tus-Resumable" = Option<String>, Header, nullable = false, example = "1.0.0", description = "Required: `1.0.0`, the only version served, else 412"),
+    ),
+    responses(
+        (status = 200, description = "The upload's offset and length", headers(
+            ("Upload-Offset" = u64, description = "The bytes stored durably: resume from here"),
+            ("Upload-Length" = u64, description = "The size of the whole upload"),
+            ("Upload-Expires" = Option<String>, description = "When an unfinished upload is removed, as an HTTP date"),
+            ("Tus-Resumable" = String, description = "Always `1.0.0`"),
+        )),
+        (status = 403, description = "Lacks uploads:create"),
+        (status = 404, description = "No such upload of the caller's"),
+        (status = 410, description = "The upload was terminated or expired"),
+        (status = 412, description = "`Tus-Resumable` is not `1.0.0`"),
+    )
+)]
 pub async fn head(
     State(state): State<SharedState>,
     principal: Principal,
@@ -244,7 +304,33 @@ pub async fn head(
     Ok(response)
 }
 
-/// Appends the body at `Upload-Offset`.
+/// Appends the body, sent as `Content-Type: application/offset+octet-stream`, at
+/// `Upload-Offset`.
+#[utoipa::path(
+    patch, path = "/v1/uploads/{upload_id}", tag = "uploads",
+    security(("bearer" = [])),
+    params(
+        ("upload_id" = Uuid, Path, description = "The upload id"),
+        ("Tus-Resumable" = Option<String>, Header, nullable = false, example = "1.0.0", description = "Required: `1.0.0`, the only version served, else 412"),
+        ("Upload-Offset" = String, Header, pattern = "^[0-9]{1,19}$", description = "The offset this body starts at; must equal the stored offset"),
+        ("Upload-Checksum" = Option<String>, Header, nullable = false, description = "`sha256 BASE64` or `sha1 BASE64` of this body"),
+    ),
+    responses(
+        (status = 204, description = "Stored", headers(
+            ("Upload-Offset" = u64, description = "The new offset"),
+            ("Upload-Expires" = Option<String>, description = "When an unfinished upload is removed, as an HTTP date"),
+            ("Tus-Resumable" = String, description = "Always `1.0.0`"),
+        )),
+        (status = 403, description = "Lacks uploads:create", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such upload of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `application/offset+octet-stream`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`Upload-Offset` differs from the stored offset, the upload is complete, or another request is writing it", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The upload was terminated or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`Tus-Resumable` is not `1.0.0`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body goes past `Upload-Length`", body = Problem, content_type = "application/problem+json"),
+        (status = 460, description = "The body does not match `Upload-Checksum`; its bytes are discarded", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn patch(
     State(state): State<SharedState>,
     principal: Principal,
@@ -252,6 +338,8 @@ pub async fn patch(
     ApiPath(id): ApiPath<Uuid>,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let offset = parse_u64(&headers, "upload-offset")?
+        .ok_or_else(|| ApiError::invalid("`Upload-Offset` is required"))?;
     require_version(&headers)?;
     let record = writable(&state, &principal, id).await?;
     if header_str(&headers, "content-type") != Some(OFFSET_CONTENT_TYPE) {
@@ -260,8 +348,6 @@ pub async fn patch(
             format!("a PATCH body must have `Content-Type: {OFFSET_CONTENT_TYPE}`"),
         ));
     }
-    let offset = parse_u64(&headers, "upload-offset")?
-        .ok_or_else(|| ApiError::invalid("`Upload-Offset` is required"))?;
     let checksum = checksum_of(&headers)?;
     if record.state != "receiving" || i64::try_from(offset).ok() != Some(record.offset) {
         return Err(ApiError::new(
@@ -287,6 +373,24 @@ pub async fn patch(
 }
 
 /// Terminates an unfinished upload and deletes its bytes.
+#[utoipa::path(
+    delete, path = "/v1/uploads/{upload_id}", tag = "uploads",
+    security(("bearer" = [])),
+    params(
+        ("upload_id" = Uuid, Path, description = "The upload id"),
+        ("Tus-Resumable" = Option<String>, Header, nullable = false, example = "1.0.0", description = "Required: `1.0.0`, the only version served, else 412"),
+    ),
+    responses(
+        (status = 204, description = "Terminated", headers(
+            ("Tus-Resumable" = String, description = "Always `1.0.0`"),
+        )),
+        (status = 403, description = "Lacks uploads:create", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such upload of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The upload is complete, or another request is writing it", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The upload was already terminated or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`Tus-Resumable` is not `1.0.0`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn delete(
     State(state): State<SharedState>,
     principal: Principal,

@@ -231,11 +231,26 @@ async fn openapi_document_is_3_1() {
         ("/v1/uploads/{upload_id}", "get"),
         ("/v1/campaigns/{campaign_id}", "get"),
         ("/v1/campaigns/{campaign_id}", "patch"),
+        ("/v1/uploads", "post"),
+        ("/v1/uploads", "options"),
+        ("/v1/uploads/{upload_id}", "head"),
+        ("/v1/uploads/{upload_id}", "patch"),
+        ("/v1/uploads/{upload_id}", "delete"),
     ] {
         assert!(
             document["paths"][path].get(method).is_some(),
             "missing {method} {path}"
         );
+    }
+    let patch_headers: Vec<&str> =
+        document["paths"]["/v1/uploads/{upload_id}"]["patch"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|parameter| parameter["name"].as_str().unwrap())
+            .collect();
+    for header in ["Tus-Resumable", "Upload-Offset", "Upload-Checksum"] {
+        assert!(patch_headers.contains(&header), "PATCH lacks {header}");
     }
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     server.stop().await;
