@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { ListSummary, OpenListRequest, PendingUpload, Role, SessionInfo, Settings as SettingsValue } from "./backend/types";
 import { BackendError } from "./backend/backend";
 import { useBackend, useBackendEvent } from "./context";
 import { History } from "./screens/History";
-import { MapColumns } from "./screens/MapColumns";
+import { MapColumns, type Mapping } from "./screens/MapColumns";
 import { OpenList } from "./screens/OpenList";
 import { Preview } from "./screens/Preview";
 import { Settings } from "./screens/Settings";
@@ -56,7 +56,11 @@ export function App() {
   const [screen, setScreen] = useState<ScreenId>("open");
   const [list, setList] = useState<ListSummary | null>(null);
   const [openRequest, setOpenRequest] = useState<OpenListRequest | null>(null);
-  const [fields, setFields] = useState<(string | null)[]>([]);
+  const [mapping, setMapping] = useState<Mapping>({ fields: [], missingRequired: [] });
+  // A mapping change makes the backend cancel a running validation, and its final report can
+  // arrive after the next validation has started. This counts the superseded runs whose
+  // reports are still due, so they do not end the run that replaced them.
+  const supersededRuns = useRef(0);
   const [validation, setValidation] = useState<ValidationState | null>(null);
   const [jobs, setJobs] = useState<UploadJob[]>([]);
   const [pending, setPending] = useState<PendingUpload[]>([]);
@@ -91,6 +95,10 @@ export function App() {
   });
 
   useBackendEvent("validation-done", (payload) => {
+    if (supersededRuns.current > 0) {
+      supersededRuns.current -= 1;
+      return;
+    }
     setValidation((current) =>
       current?.listId === payload.listId
         ? payload.error !== undefined
@@ -125,8 +133,20 @@ export function App() {
   function opened(next: ListSummary, request: OpenListRequest) {
     setList(next);
     setOpenRequest(request);
-    setFields(next.columns.map((column) => column.field ?? null));
+    setMapping({ fields: next.columns.map((column) => column.field ?? null), missingRequired: next.missingRequired });
+    supersededRuns.current = 0;
     startValidation(next.listId);
+  }
+
+  function mappingChanged(next: Mapping) {
+    if (list === null) {
+      return;
+    }
+    setMapping(next);
+    if (validation?.listId === list.listId && validation.status === "running") {
+      supersededRuns.current += 1;
+    }
+    startValidation(list.listId);
   }
 
   async function signOut() {
@@ -199,7 +219,7 @@ export function App() {
             onContinue={() => setScreen("map")}
           />
         )}
-        {current === "map" && list !== null && <MapColumns list={list} fields={fields} onFieldsChange={setFields} onContinue={() => setScreen("upload")} />}
+        {current === "map" && list !== null && <MapColumns list={list} mapping={mapping} onMappingChange={mappingChanged} onContinue={() => setScreen("upload")} />}
         {current === "upload" && (
           <Upload
             list={list}

@@ -104,7 +104,7 @@ describe("support", () => {
   it("exports a diagnostics bundle", async () => {
     const { user } = renderApp({ signedInAs: "support" });
     await user.click(await screen.findByRole("button", { name: "Export diagnostics bundle…" }));
-    expect(await screen.findByText("Saved the diagnostics bundle to /home/demo/sealpost-diagnostics.zip.")).toBeInTheDocument();
+    expect(await screen.findByText("Saved the diagnostics bundle to /home/demo/sealpost-diagnostics.json.")).toBeInTheDocument();
   });
 });
 

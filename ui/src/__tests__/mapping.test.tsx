@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { expectNoAxeViolations, MILLION_ROWS, openSample, renderApp } from "../test/render";
 
@@ -57,5 +57,19 @@ describe("map columns", () => {
 
     await user.click(screen.getByRole("button", { name: "Delete template Acme CRM export" }));
     await waitFor(() => expect(screen.queryByRole("list", { name: "Saved templates" })).not.toBeInTheDocument());
+  });
+
+  it("validates again after a mapping change", async () => {
+    const { user, backend } = await openMapping();
+    // The validation started on opening is still running when the mapping changes.
+    await user.selectOptions(await screen.findByLabelText("Address 2"), "");
+    await user.click(screen.getByRole("button", { name: "Continue to upload" }));
+    expect(await screen.findByText(/Validating the list: 0 rows checked/)).toBeInTheDocument();
+    act(() => {
+      for (let step = 0; step < 10; step += 1) {
+        backend.tick();
+      }
+    });
+    expect(await screen.findByText(/customers-1m.csv: 1,000,000 rows, 17,533 with errors/)).toBeInTheDocument();
   });
 });

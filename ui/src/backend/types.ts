@@ -124,6 +124,8 @@ export interface Issue {
 
 export interface IssuePage {
   total: number;
+  /** Issues counted in the summary but not kept, because the backend stores a bounded number. */
+  omitted?: number;
   issues: Issue[];
 }
 

@@ -4,20 +4,26 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { useBackend } from "../context";
 import { columnLetters } from "../format";
 
+/** The field chosen for each source column, by index (null keeps it as a merge field), and what it leaves out. */
+export interface Mapping {
+  fields: (string | null)[];
+  missingRequired: string[];
+}
+
 interface Props {
   list: ListSummary;
-  /** The chosen field of each source column, by index; null keeps it as a merge field. */
-  fields: (string | null)[];
-  onFieldsChange: (fields: (string | null)[]) => void;
+  mapping: Mapping;
+  /** Called once the backend has applied a changed mapping, which discards earlier validation results. */
+  onMappingChange: (mapping: Mapping) => void;
   onContinue: () => void;
 }
 
 const MERGE_FIELD = "";
 
-export function MapColumns({ list, fields, onFieldsChange, onContinue }: Props) {
+export function MapColumns({ list, mapping, onMappingChange, onContinue }: Props) {
+  const { fields, missingRequired: missing } = mapping;
   const backend = useBackend();
   const [canonical, setCanonical] = useState<Field[]>([]);
-  const [missing, setMissing] = useState<string[] | null>(null);
   const [templates, setTemplates] = useState<Template[]>([]);
   const [templateName, setTemplateName] = useState("");
   const [saved, setSaved] = useState<string | null>(null);
@@ -28,17 +34,6 @@ export function MapColumns({ list, fields, onFieldsChange, onContinue }: Props) 
     void backend.listTemplates().then(setTemplates, setError);
   }, [backend]);
 
-  useEffect(() => {
-    let current = true;
-    backend.setMapping({ listId: list.listId, fields }).then(
-      (result) => current && setMissing(result.missingRequired),
-      (caught) => current && setError(caught),
-    );
-    return () => {
-      current = false;
-    };
-  }, [backend, list.listId, fields]);
-
   const labelOf = (key: string) => canonical.find((field) => field.key === key)?.label ?? key;
   const used = new Map<string, number>();
   for (const field of fields) {
@@ -47,11 +42,17 @@ export function MapColumns({ list, fields, onFieldsChange, onContinue }: Props) 
     }
   }
 
-  function change(index: number, value: string) {
+  async function change(index: number, value: string) {
     const next = [...fields];
     next[index] = value === MERGE_FIELD ? null : value;
     setSaved(null);
-    onFieldsChange(next);
+    setError(null);
+    try {
+      const result = await backend.setMapping({ listId: list.listId, fields: next });
+      onMappingChange({ fields: next, missingRequired: result.missingRequired });
+    } catch (caught) {
+      setError(caught);
+    }
   }
 
   async function saveTemplate(event: FormEvent) {
@@ -86,13 +87,13 @@ export function MapColumns({ list, fields, onFieldsChange, onContinue }: Props) 
       <h1 id="map-title">Map columns</h1>
       <p className="subtitle">{list.fileName}. Columns not mapped to a field stay in the list as merge fields.</p>
       {list.template !== undefined && <p>The template “{list.template}” was applied because the headings match it.</p>}
-      {missing !== null && missing.length > 0 && (
+      {missing.length > 0 && (
         <div className="callout error" role="alert">
           <strong>Missing required fields:</strong> {missing.map(labelOf).join(", ")}. Map a column to each of them before
           uploading.
         </div>
       )}
-      {missing !== null && missing.length === 0 && <p role="status">Every required field has a column.</p>}
+      {missing.length === 0 && <p role="status">Every required field has a column.</p>}
       <table className="mapping">
         <caption className="visually-hidden">Source columns and their fields</caption>
         <thead>
@@ -114,7 +115,7 @@ export function MapColumns({ list, fields, onFieldsChange, onContinue }: Props) 
                   <label htmlFor={id}>{column.heading}</label>
                 </th>
                 <td>
-                  <select id={id} value={field ?? MERGE_FIELD} onChange={(event) => change(column.index, event.target.value)} aria-describedby={duplicate ? `${id}-dup` : undefined}>
+                  <select id={id} value={field ?? MERGE_FIELD} onChange={(event) => void change(column.index, event.target.value)} aria-describedby={duplicate ? `${id}-dup` : undefined}>
                     <option value={MERGE_FIELD}>Merge field (not mapped)</option>
                     {canonical.map((option) => (
                       <option key={option.key} value={option.key}>
@@ -153,7 +154,7 @@ export function MapColumns({ list, fields, onFieldsChange, onContinue }: Props) 
         </ul>
       )}
       <ErrorMessage error={error} />
-      <button type="button" className="primary" onClick={onContinue} disabled={missing === null || missing.length > 0}>
+      <button type="button" className="primary" onClick={onContinue} disabled={missing.length > 0}>
         Continue to upload
       </button>
     </section>

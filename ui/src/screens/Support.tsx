@@ -48,7 +48,7 @@ export function Support() {
     setError(null);
     setExported(null);
     try {
-      const path = await backend.pickSavePath({ title: "Save the diagnostics bundle", defaultPath: "sealpost-diagnostics.zip" });
+      const path = await backend.pickSavePath({ title: "Save the diagnostics bundle", defaultPath: "sealpost-diagnostics.json" });
       if (path === null) {
         return;
       }

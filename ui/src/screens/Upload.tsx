@@ -154,12 +154,15 @@ export function Upload({ list, validation, jobs, pending, onStarted, onPendingCh
 
           <section aria-labelledby="review-title">
             <h2 id="review-title">Review</h2>
-            {summary === undefined ? (
+            {summary === undefined && validation?.status === "running" && validation.listId === list.listId && (
+              <p role="status">Validating the list: {formatNumber(validation.rowsDone)} rows checked. The review appears when it finishes.</p>
+            )}
+            {summary === undefined && !(validation?.status === "running" && validation.listId === list.listId) ? (
               <p>
                 Validate the list before uploading it.{" "}
                 <button type="button" onClick={onGoToPreview}>Go to Preview and validate</button>
               </p>
-            ) : (
+            ) : summary === undefined ? null : (
               <>
                 <p>
                   {list.fileName}: {formatNumber(summary.rows)} rows, {formatNumber(summary.rowsWithErrors)} with errors,{" "}

@@ -253,7 +253,16 @@ export class MemoryBackend implements Backend {
   }
 
   async setMapping(request: { listId: string; fields: (string | null)[] }): Promise<T.MappingResult> {
-    this.list(request.listId);
+    const list = this.list(request.listId);
+    if (request.fields.length !== list.summary.columns.length) {
+      throw fail("input.invalid", `The mapping has ${request.fields.length} entries but the list has ${list.summary.columns.length} columns.`);
+    }
+    // As in the app, a new mapping cancels a running validation and drops its results. The
+    // app's worker thread reports the cancel later, so the report is sent after this call returns.
+    if (this.validations.delete(request.listId)) {
+      const summary = { rows: 0, rowsWithErrors: 0, rowsWithWarnings: 0, countsByCode: {} };
+      setTimeout(() => this.emit("validation-done", { listId: request.listId, cancelled: true, summary }), 0);
+    }
     this.mappings.set(request.listId, [...request.fields]);
     return { missingRequired: missingRequired(request.fields) };
   }
