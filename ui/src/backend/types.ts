@@ -120,12 +120,14 @@ export interface Issue {
   code: string;
   severity: Severity;
   message: string;
+  /** A corrected value, when one can be worked out. */
+  suggestion?: string;
 }
 
 export interface IssuePage {
   total: number;
-  /** Issues counted in the summary but not kept, because the backend stores a bounded number. */
-  omitted?: number;
+  /** Issues found but not kept, because the backend keeps a bounded number. */
+  omitted: number;
   issues: Issue[];
 }
 

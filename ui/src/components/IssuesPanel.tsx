@@ -16,6 +16,7 @@ interface Props {
 interface Group {
   issues: Issue[];
   total: number;
+  omitted: number;
 }
 
 /** Issues grouped by code with counts; each group loads its issues when opened. */
@@ -31,7 +32,7 @@ export function IssuesPanel({ listId, summary, onSelect }: Props) {
       const page = await backend.validationIssues({ listId, code, offset, limit: ISSUES_PER_LOAD });
       setOpen((current) => ({
         ...current,
-        [code]: { total: page.total, issues: [...(offset === 0 ? [] : (current[code]?.issues ?? [])), ...page.issues] },
+        [code]: { total: page.total, omitted: page.omitted, issues: [...(offset === 0 ? [] : (current[code]?.issues ?? [])), ...page.issues] },
       }));
     } catch (caught) {
       setError(caught);
@@ -77,9 +78,13 @@ export function IssuesPanel({ listId, summary, onSelect }: Props) {
                       <button type="button" className="link" onClick={() => onSelect(issue)}>
                         Row {formatNumber(issue.rowNumber)}
                         {issue.column !== undefined ? `, column ${columnLetters(issue.column)}` : ""}: {issue.message}
+                        {issue.suggestion !== undefined ? ` Suggestion: ${issue.suggestion}` : ""}
                       </button>
                     </li>
                   ))}
+                  {group.omitted > 0 && group.issues.length >= group.total && (
+                    <li className="hint">{formatNumber(group.omitted)} more issues were counted but not kept, so they are not listed.</li>
+                  )}
                   {group.issues.length < group.total && (
                     <li>
                       <button type="button" onClick={() => void load(code, group.issues.length)}>

@@ -89,6 +89,7 @@ interface Rule {
   every: number;
   at: number;
   message: string;
+  suggestion?: string;
 }
 
 const RULES: Rule[] = [
@@ -104,7 +105,8 @@ const MOJIBAKE_RULE: Rule = {
   column: 1,
   every: 10,
   at: 5,
-  message: "The cell looks like UTF-8 text decoded as Windows-1252; re-open the file with the right encoding.",
+  message: "The cell looks like UTF-8 text decoded as Windows-1252. Re-open the file with the right encoding.",
+  suggestion: "Müller",
 };
 
 /** The parameters an opened list was read with. */
@@ -267,6 +269,7 @@ export function sampleIssues(list: OpenedList, code: string | undefined, offset:
     code: rule.code,
     severity: rule.severity,
     message: rule.message,
+    ...(rule.suggestion !== undefined ? { suggestion: rule.suggestion } : {}),
   });
   const total = rules.reduce((sum, rule) => sum + countHits(rule, list.rows), 0);
 
@@ -276,7 +279,7 @@ export function sampleIssues(list: OpenedList, code: string | undefined, offset:
     for (let k = offset; k < Math.min(offset + limit, total); k += 1) {
       issues.push(toIssue(rule, rule.at + k * rule.every));
     }
-    return { total, issues };
+    return { total, omitted: 0, issues };
   }
 
   // Walks rows in order; fine for the sample sizes because the walk stops at offset + limit.
@@ -292,5 +295,5 @@ export function sampleIssues(list: OpenedList, code: string | undefined, offset:
       }
     }
   }
-  return { total, issues };
+  return { total, omitted: 0, issues };
 }
