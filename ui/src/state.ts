@@ -14,6 +14,8 @@ export interface ValidationState {
 /** An upload this window started or resumed, with its latest events. */
 export interface UploadJob {
   jobId: string;
+  /** The open list it sends; absent for an interrupted upload resumed at start. */
+  listId?: string;
   fileName: string;
   campaignName: string;
   progress?: import("./backend/types").UploadProgress;

@@ -47,6 +47,7 @@ describe("upload", () => {
     await acceptAllErrors(user);
     await user.click(screen.getByRole("button", { name: "Encrypt and upload" }));
     const progress = await screen.findByTestId("upload-progress");
+    expect(screen.getByRole("button", { name: "Encrypt and upload" })).toBeDisabled();
 
     tick(backend);
     expect(within(progress).getByText("Encrypting and sending")).toHaveAttribute("aria-current", "step");

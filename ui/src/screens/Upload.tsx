@@ -56,6 +56,7 @@ export function Upload({ list, validation, jobs, pending, onStarted, onPendingCh
     .filter(([, severity]) => severity === "error")
     .map(([code]) => code);
   const blocking = errorCodes.filter((code) => !allowed.includes(code));
+  const sending = list !== null && jobs.some((job) => job.listId === list.listId && job.finished === undefined);
 
   async function createCampaign(event: FormEvent) {
     event.preventDefault();
@@ -79,7 +80,7 @@ export function Upload({ list, validation, jobs, pending, onStarted, onPendingCh
     try {
       const jobId = await backend.startUpload({ listId: list.listId, campaign: campaignId, allowErrors: allowed });
       const campaignName = campaigns.find((campaign) => campaign.id === campaignId)?.name ?? campaignId;
-      onStarted({ jobId, fileName: list.fileName, campaignName });
+      onStarted({ jobId, listId: list.listId, fileName: list.fileName, campaignName });
     } catch (caught) {
       setError(caught);
     } finally {
@@ -190,7 +191,7 @@ export function Upload({ list, validation, jobs, pending, onStarted, onPendingCh
                 )}
               </>
             )}
-            <button type="button" className="primary" onClick={() => void start()} disabled={busy || summary === undefined || campaignId === ""}>
+            <button type="button" className="primary" onClick={() => void start()} disabled={busy || summary === undefined || campaignId === "" || sending}>
               Encrypt and upload
             </button>
           </section>
