@@ -113,13 +113,11 @@ export function App() {
   });
 
   useBackendEvent("upload-finished", (payload) => {
-    setJobs((current) => {
-      const job = current.find((candidate) => candidate.jobId === payload.jobId);
-      const name = job?.fileName ?? "The list";
-      const body = `${name}: ${payload.reason ?? FINAL_TITLES[payload.state] ?? payload.state}`;
-      void backend.notify(FINAL_TITLES[payload.state] ?? "Upload finished", body).catch(() => undefined);
-      return current.map((candidate) => (candidate.jobId === payload.jobId ? { ...candidate, finished: payload } : candidate));
-    });
+    const job = jobs.find((candidate) => candidate.jobId === payload.jobId);
+    const name = job?.fileName ?? "The list";
+    const body = `${name}: ${payload.reason ?? FINAL_TITLES[payload.state] ?? payload.state}`;
+    void backend.notify(FINAL_TITLES[payload.state] ?? "Upload finished", body).catch(() => undefined);
+    setJobs((current) => current.map((candidate) => (candidate.jobId === payload.jobId ? { ...candidate, finished: payload } : candidate)));
   });
 
   const startValidation = useCallback(
