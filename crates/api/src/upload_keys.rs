@@ -21,4 +21,9 @@ pub struct UploadKey {
     /// When the key pair was created.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// When an admin retired the key; uploads sealed to a retired key are rejected.
+    /// Absent for a key in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub retired_at: Option<OffsetDateTime>,
 }

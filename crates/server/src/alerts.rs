@@ -5,6 +5,10 @@
 //! webhook signed with HMAC-SHA256. One alert per detector and key is raised per
 //! window, so a sustained attack does not flood the log or the webhook.
 
+mod activity;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -32,6 +36,12 @@ pub enum Detector {
     FailuresPerAddress,
     /// Sign-ins to many accounts from one address within the window.
     AccountsPerAddress,
+    /// An account's uploads within a window far above its recent baseline.
+    UploadVolume,
+    /// Many history or audit pages read by one member within a short window.
+    HistoryEnumeration,
+    /// An upload sealed to a key the account does not have or has retired.
+    UnknownUploadKey,
 }
 
 impl Detector {
@@ -42,6 +52,9 @@ impl Detector {
             Detector::FailuresPerEmail => "alert.failures_per_email",
             Detector::FailuresPerAddress => "alert.failures_per_address",
             Detector::AccountsPerAddress => "alert.accounts_per_address",
+            Detector::UploadVolume => "alert.upload_volume",
+            Detector::HistoryEnumeration => "alert.history_enumeration",
+            Detector::UnknownUploadKey => "alert.unknown_upload_key",
         }
     }
 }
@@ -58,6 +71,9 @@ pub struct Alerts {
     audit: AuditLog,
     config: AlertConfig,
     http: reqwest::Client,
+    /// Recent history reads per member, as Unix seconds, for the enumeration detector.
+    /// NOTE: kept in memory, so each service instance counts only its own requests.
+    history_reads: Arc<Mutex<HashMap<Uuid, VecDeque<i64>>>>,
 }
 
 type HmacSha256 = Hmac<Sha256>;
@@ -87,6 +103,7 @@ impl Alerts {
             audit,
             config,
             http,
+            history_reads: Arc::default(),
         }
     }
 
@@ -107,8 +124,8 @@ impl Alerts {
                 Detector::FailuresPerEmail,
                 None,
                 format!("email:{email}"),
-                address,
-                request_id,
+                Some(address),
+                Some(request_id),
                 details,
             )
             .await?;
@@ -122,8 +139,8 @@ impl Alerts {
                 Detector::FailuresPerAddress,
                 None,
                 format!("address:{address}"),
-                address,
-                request_id,
+                Some(address),
+                Some(request_id),
                 details,
             )
             .await?;
@@ -173,8 +190,8 @@ impl Alerts {
                 Detector::AccountsPerAddress,
                 None,
                 format!("address:{address}"),
-                address,
-                request_id,
+                Some(address),
+                Some(request_id),
                 details,
             )
             .await?;
@@ -196,8 +213,8 @@ impl Alerts {
             Detector::Lockout,
             account_id,
             format!("email:{email}"),
-            address,
-            request_id,
+            Some(address),
+            Some(request_id),
             details,
         )
         .await
@@ -212,8 +229,8 @@ impl Alerts {
         detector: Detector,
         account_id: Option<Uuid>,
         target: String,
-        address: &str,
-        request_id: &str,
+        address: Option<&str>,
+        request_id: Option<&str>,
         details: serde_json::Value,
     ) -> Result<(), sqlx::Error> {
         // The lockout alert fires once per lock by construction; the counting
@@ -240,14 +257,14 @@ impl Alerts {
         )
         .target(target)
         .details(details);
-        event.client_address = Some(address.to_owned());
-        event.request_id = Some(request_id.to_owned());
+        event.client_address = address.map(str::to_owned);
+        event.request_id = request_id.map(str::to_owned);
         let entry = self.audit.append(event).await?;
         tracing::warn!(
             alert = %entry.action,
             alert_target = entry.target.as_deref().unwrap_or(""),
-            client_address = address,
-            request_id,
+            client_address = address.unwrap_or(""),
+            request_id = request_id.unwrap_or(""),
             audit_seq = entry.seq,
             "security alert raised"
         );

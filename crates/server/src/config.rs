@@ -303,6 +303,22 @@ pub struct AlertConfig {
     pub webhook_secret: Option<String>,
     /// Delivery attempts per alert.
     pub webhook_attempts: u32,
+    /// The window the upload-volume detector compares with the baseline, in seconds.
+    pub upload_volume_window_seconds: u64,
+    /// How far back the account's baseline reaches, in seconds; longer than the window.
+    pub upload_baseline_seconds: u64,
+    /// How many times the baseline's per-window volume counts as far above it.
+    pub upload_volume_factor: u32,
+    /// Uploads within the window below which no count alert is raised, so that a new
+    /// account's first uploads are not flagged.
+    pub upload_volume_min_uploads: u32,
+    /// Bytes within the window below which no size alert is raised.
+    pub upload_volume_min_bytes: u64,
+    /// History and export pages one member may read within `history_window_seconds`
+    /// before an alert is raised.
+    pub history_reads_per_window: u32,
+    /// The window of the history-read detector, in seconds.
+    pub history_window_seconds: u64,
 }
 
 impl Default for AlertConfig {
@@ -315,6 +331,13 @@ impl Default for AlertConfig {
             webhook_url: None,
             webhook_secret: None,
             webhook_attempts: 5,
+            upload_volume_window_seconds: 60 * 60,
+            upload_baseline_seconds: 7 * 24 * 60 * 60,
+            upload_volume_factor: 10,
+            upload_volume_min_uploads: 20,
+            upload_volume_min_bytes: 1024 * 1024 * 1024,
+            history_reads_per_window: 300,
+            history_window_seconds: 5 * 60,
         }
     }
 }
@@ -570,6 +593,18 @@ impl Config {
                 self.alerts.accounts_per_address,
             ),
             ("alerts.webhook_attempts", self.alerts.webhook_attempts),
+            (
+                "alerts.upload_volume_factor",
+                self.alerts.upload_volume_factor,
+            ),
+            (
+                "alerts.upload_volume_min_uploads",
+                self.alerts.upload_volume_min_uploads,
+            ),
+            (
+                "alerts.history_reads_per_window",
+                self.alerts.history_reads_per_window,
+            ),
         ] {
             if value == 0 {
                 return invalid(key, "must be greater than zero".to_owned());
@@ -581,6 +616,20 @@ impl Config {
             return invalid(
                 "lockout.base_lock_seconds",
                 "must be greater than zero and at most lockout.max_lock_seconds".to_owned(),
+            );
+        }
+        if self.alerts.upload_volume_window_seconds == 0
+            || self.alerts.upload_baseline_seconds <= self.alerts.upload_volume_window_seconds
+        {
+            return invalid(
+                "alerts.upload_baseline_seconds",
+                "must be longer than alerts.upload_volume_window_seconds, which must be greater than zero".to_owned(),
+            );
+        }
+        if self.alerts.history_window_seconds == 0 {
+            return invalid(
+                "alerts.history_window_seconds",
+                "must be greater than zero".to_owned(),
             );
         }
         if self.alerts.window_seconds == 0 {

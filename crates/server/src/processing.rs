@@ -21,6 +21,7 @@ use crate::clamd::{Clamd, ClamdError, Verdict};
 use crate::db::now;
 use crate::state::SharedState;
 use crate::store::uploads::{self, UploadRecord};
+use crate::upload_keys::KeyStatus;
 
 /// Issues kept in the stored validation summary.
 const ISSUES_KEPT: usize = 20;
@@ -218,15 +219,28 @@ async fn examine(state: &SharedState, record: &UploadRecord) -> anyhow::Result<O
             ));
         }
     };
+    let key_status = state
+        .upload_keys
+        .status(record.account_id, &header.key_id)
+        .await?;
+    if let Some(reason) = key_rejection(key_status) {
+        let key_id = header.key_id.to_string();
+        let retired = matches!(key_status, KeyStatus::Retired(_));
+        state
+            .alerts
+            .unknown_upload_key(record.account_id, record.id, &key_id, retired)
+            .await?;
+        return Ok(Outcome::Rejected(reason, None));
+    }
     let Some(identity) = state
         .upload_keys
         .identity(record.account_id, &header.key_id)
         .await?
     else {
-        return Ok(Outcome::Rejected(
-            "the list was sealed to a key that is not one of this account's upload keys; seal it again to the key from GET /v1/upload-key".to_owned(),
-            None,
-        ));
+        anyhow::bail!(
+            "upload key of upload {} vanished during processing",
+            record.id
+        );
     };
     let total = record.length.unsigned_abs();
     if header.plaintext_len(total).is_none() {
@@ -253,6 +267,25 @@ async fn examine(state: &SharedState, record: &UploadRecord) -> anyhow::Result<O
     )
     .await;
     validate(state, record, &identity).await
+}
+
+/// The plain-words rejection of an upload sealed to a key the account cannot use.
+fn key_rejection(status: KeyStatus) -> Option<String> {
+    match status {
+        KeyStatus::Active => None,
+        KeyStatus::Unknown => Some(
+            "the list was sealed to a key that is not one of this account's upload keys; seal it again to the key from GET /v1/upload-key".to_owned(),
+        ),
+        KeyStatus::Retired(at) => {
+            let date = time::OffsetDateTime::from_unix_timestamp(at)
+                .ok()
+                .map(|time| time.date().to_string())
+                .unwrap_or_default();
+            Some(format!(
+                "the list was sealed to an upload key that an admin retired on {date}; seal it again to the key from GET /v1/upload-key"
+            ))
+        }
+    }
 }
 
 /// Streams the plaintext to clamd; returns the outcome unless the list is clean.

@@ -55,6 +55,30 @@ impl From<sqlx::Error> for UploadKeyError {
     }
 }
 
+/// Whether an envelope's key id names a usable key of the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStatus {
+    /// The account has the key and it is not retired.
+    Active,
+    /// The account retired the key at these Unix seconds.
+    Retired(i64),
+    /// The account has no key with this id.
+    Unknown,
+}
+
+/// The result of [`UploadKeys::retire`].
+#[derive(Debug, Clone)]
+pub enum RetireOutcome {
+    /// The key is now retired, at these Unix seconds.
+    Retired(PublicUploadKey, i64),
+    /// The key was retired before, at these Unix seconds.
+    AlreadyRetired(PublicUploadKey, i64),
+    /// The key is the current one, which needs a rotation before it can be retired.
+    Current,
+    /// The account has no key with this id.
+    NotFound,
+}
+
 /// The public half of an upload key with its bookkeeping.
 #[derive(Debug, Clone)]
 pub struct PublicUploadKey {
@@ -120,7 +144,7 @@ impl UploadKeys {
     }
 
     /// The private key of the account's key `key_id`, or `None` when the account has no
-    /// such key. Keys of other accounts are `None` too.
+    /// such key or retired it. Keys of other accounts are `None` too.
     pub async fn identity(
         &self,
         account_id: Uuid,
@@ -130,6 +154,9 @@ impl UploadKeys {
         let Some(stored) = upload_keys::by_key_id(&self.db, account_id, &key_id).await? else {
             return Ok(None);
         };
+        if stored.retired_at.is_some() {
+            return Ok(None);
+        }
         if stored.kek_id != self.provider.kek_id() {
             return Err(UploadKeyError::WrongKek {
                 key_id,
@@ -152,6 +179,44 @@ impl UploadKeys {
             return Err(damaged());
         }
         Ok(Some(identity))
+    }
+
+    /// Reports whether the account's key `key_id` exists and whether it was retired.
+    pub async fn status(
+        &self,
+        account_id: Uuid,
+        key_id: &KeyId,
+    ) -> Result<KeyStatus, UploadKeyError> {
+        let stored = upload_keys::by_key_id(&self.db, account_id, &key_id.to_string()).await?;
+        Ok(match stored {
+            None => KeyStatus::Unknown,
+            Some(StoredKey {
+                retired_at: Some(at),
+                ..
+            }) => KeyStatus::Retired(at),
+            Some(_) => KeyStatus::Active,
+        })
+    }
+
+    /// Retires the account's key `key_id` (lowercase hex), so that uploads sealed to it
+    /// are rejected. The current key cannot be retired: rotate first.
+    pub async fn retire(
+        &self,
+        account_id: Uuid,
+        key_id: &str,
+    ) -> Result<RetireOutcome, UploadKeyError> {
+        let Some(stored) = upload_keys::by_key_id(&self.db, account_id, key_id).await? else {
+            return Ok(RetireOutcome::NotFound);
+        };
+        if let Some(at) = stored.retired_at {
+            return Ok(RetireOutcome::AlreadyRetired(public_of(&stored)?, at));
+        }
+        let at = now();
+        if upload_keys::retire(&self.db, account_id, key_id, at).await? {
+            Ok(RetireOutcome::Retired(public_of(&stored)?, at))
+        } else {
+            Ok(RetireOutcome::Current)
+        }
     }
 
     async fn add_generation(

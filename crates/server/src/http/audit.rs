@@ -52,6 +52,7 @@ pub async fn read(
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<axum::Json<AuditPage>, ApiError> {
     principal.require(Permission::AuditRead)?;
+    super::history::count_history_read(&state, &principal).await;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid(format!(

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::auth::Principal;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::history::{MAX_LIMIT, cursor_of, limit_of, one_of, scope};
+use super::history::{MAX_LIMIT, count_history_read, cursor_of, limit_of, one_of, scope};
 use crate::audit::Outcome;
 use crate::state::SharedState;
 use crate::store::history::{self, Cursor, UploadFilter};
@@ -88,6 +88,7 @@ pub async fn list_campaigns(
     ApiQuery(query): ApiQuery<CampaignQuery>,
 ) -> Result<axum::Json<CampaignPage>, ApiError> {
     principal.require(Permission::CampaignsRead)?;
+    count_history_read(&state, &principal).await;
     let owner = scope(&principal).unwrap_or(Some(principal.member_id));
     one_of(query.status.as_deref(), &CAMPAIGN_STATUSES, "status")?;
     let limit = limit_of(query.limit)?;
@@ -170,6 +171,7 @@ pub async fn get_campaign(
     ApiPath(campaign_id): ApiPath<Uuid>,
 ) -> Result<axum::Json<CampaignDetail>, ApiError> {
     let campaign = visible_campaign(&state, &principal, campaign_id).await?;
+    count_history_read(&state, &principal).await;
     // A support member or a token without upload permissions still sees the campaign,
     // with no uploads listed.
     let uploads = match scope(&principal) {

@@ -128,6 +128,7 @@ pub async fn list_uploads(
     ApiQuery(query): ApiQuery<UploadQuery>,
 ) -> Result<axum::Json<UploadPage>, ApiError> {
     let own = scope(&principal)?;
+    count_history_read(&state, &principal).await;
     one_of(query.status.as_deref(), &UPLOAD_STATES, "status")?;
     let limit = limit_of(query.limit)?;
     // A marketer asking for someone else's uploads gets an empty page, as for a member
@@ -162,6 +163,25 @@ pub async fn list_uploads(
     }))
 }
 
+/// Counts one history page read for the enumeration detector. A detector failure is
+/// logged and does not fail the read.
+pub(super) async fn count_history_read(state: &SharedState, principal: &Principal) {
+    let address = principal.context.client_address.to_string();
+    let request_id = &principal.context.request_id;
+    let counted = state
+        .alerts
+        .after_history_read(
+            principal.account_id,
+            principal.member_id,
+            &address,
+            request_id,
+        )
+        .await;
+    if let Err(error) = counted {
+        tracing::error!(error = %error, request_id = %request_id, "the history-read alert detector failed");
+    }
+}
+
 /// Checks whether the caller may see list contents such as validation samples: admins and the
 /// uploads' own marketers, never support.
 fn may_read_contents(principal: &Principal) -> bool {
@@ -186,6 +206,7 @@ pub async fn get_upload(
     ApiPath(upload_id): ApiPath<Uuid>,
 ) -> Result<axum::Json<UploadDetail>, ApiError> {
     let own = scope(&principal)?;
+    count_history_read(&state, &principal).await;
     let row = uploads::detail(&state.db, principal.account_id, upload_id)
         .await?
         .filter(|row| own.is_none_or(|owner| owner == row.record.owner_id))
@@ -230,6 +251,7 @@ pub async fn events(
     ApiPath(upload_id): ApiPath<Uuid>,
 ) -> Result<axum::Json<UploadTimeline>, ApiError> {
     let own = scope(&principal)?;
+    count_history_read(&state, &principal).await;
     let filter = UploadFilter {
         owner: own,
         ..UploadFilter::default()

@@ -36,7 +36,7 @@ use error::ApiError;
         members::list, members::get, members::change_role, members::deactivate, members::reactivate,
         members::invite, members::accept, members::update_account,
         tokens::create, tokens::list_own, tokens::list_account, tokens::revoke, tokens::rotate,
-        upload_key::current, upload_key::rotate,
+        upload_key::current, upload_key::rotate, upload_key::retire,
         campaigns::create_campaign, campaigns::list_campaigns, campaigns::get_campaign,
         campaigns::change_status, history::list_uploads, history::get_upload, history::events,
         tus::options, tus::create, tus::head, tus::patch, tus::delete,
@@ -197,6 +197,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/tokens/{token_id}/rotate", post(tokens::rotate))
         .route("/v1/upload-key", get(upload_key::current))
         .route("/v1/upload-key/rotate", post(upload_key::rotate))
+        .route("/v1/upload-key/{key_id}/retire", post(upload_key::retire))
         .route(
             "/v1/campaigns",
             get(campaigns::list_campaigns).post(campaigns::create_campaign),

@@ -183,6 +183,14 @@ pub async fn create(
         .target(format!("upload:{}", record.id))
         .details(serde_json::json!({ "length": length }));
     state.audit.append(event).await?;
+    let address = principal.context.client_address.to_string();
+    let detected = state
+        .alerts
+        .after_upload_created(principal.account_id, &address, &request_id)
+        .await;
+    if let Err(error) = detected {
+        tracing::error!(error = %error, request_id = %request_id, "the upload-volume alert detector failed");
+    }
 
     let offset = if header_str(&headers, "content-type") == Some(OFFSET_CONTENT_TYPE) {
         let content_length = parse_u64(&headers, "content-length")?;

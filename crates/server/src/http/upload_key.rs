@@ -6,10 +6,11 @@ use sealpost_api::{Permission, Problem, ProblemType, UploadKey};
 
 use super::auth::Principal;
 use super::error::ApiError;
+use super::extract::ApiPath;
 use crate::audit::Outcome;
 use crate::db::to_time;
 use crate::state::SharedState;
-use crate::upload_keys::{PublicUploadKey, UploadKeyError};
+use crate::upload_keys::{PublicUploadKey, RetireOutcome, UploadKeyError};
 
 fn body(key: &PublicUploadKey) -> UploadKey {
     UploadKey {
@@ -17,6 +18,7 @@ fn body(key: &PublicUploadKey) -> UploadKey {
         key_id: key.recipient.key_id().to_string(),
         generation: key.generation,
         created_at: to_time(key.created_at),
+        retired_at: None,
     }
 }
 
@@ -83,4 +85,61 @@ pub async fn rotate(
         }));
     state.audit.append(event).await?;
     Ok((StatusCode::CREATED, axum::Json(body(&next))))
+}
+
+/// Retires an older upload key, so that uploads sealed to it are rejected from now on.
+/// The current key cannot be retired: rotate first, then retire the previous key.
+/// Retiring a retired key again changes nothing.
+#[utoipa::path(
+    post, path = "/v1/upload-key/{key_id}/retire", tag = "uploads",
+    security(("bearer" = [])),
+    params(("key_id" = String, Path, pattern = "^[0-9a-f]{64}$", description = "The key id: 64 lowercase hex digits")),
+    responses(
+        (status = 200, description = "The retired key", body = UploadKey),
+        (status = 403, description = "Lacks account:manage", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such key in the account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The key is the current one; rotate first", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn retire(
+    State(state): State<SharedState>,
+    principal: Principal,
+    ApiPath(key_id): ApiPath<String>,
+) -> Result<axum::Json<UploadKey>, ApiError> {
+    principal.require(Permission::AccountManage)?;
+    let well_formed = key_id.len() == 64
+        && key_id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !well_formed {
+        return Err(ApiError::invalid(
+            "the key id must be 64 lowercase hex digits, as `key_id` in GET /v1/upload-key",
+        ));
+    }
+
+    let (key, retired_at) = match state
+        .upload_keys
+        .retire(principal.account_id, &key_id)
+        .await?
+    {
+        RetireOutcome::NotFound => return Err(ApiError::not_found("upload key")),
+        RetireOutcome::Current => {
+            return Err(ApiError::new(
+                ProblemType::Conflict,
+                "this is the current upload key; rotate with POST /v1/upload-key/rotate first, then retire it",
+            ));
+        }
+        RetireOutcome::AlreadyRetired(key, at) => (key, at),
+        RetireOutcome::Retired(key, at) => {
+            let event = principal
+                .event("upload_key.retired", Outcome::Success)
+                .target(format!("upload_key:{key_id}"))
+                .details(serde_json::json!({ "generation": key.generation }));
+            state.audit.append(event).await?;
+            (key, at)
+        }
+    };
+    let mut retired = body(&key);
+    retired.retired_at = Some(to_time(retired_at));
+    Ok(axum::Json(retired))
 }

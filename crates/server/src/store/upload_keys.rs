@@ -75,6 +75,24 @@ pub async fn by_key_id(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Marks the account's key `key_id` retired at `at`, unless it is already retired or is
+/// the newest generation; returns whether it changed. The generation condition sits in
+/// the statement so that a concurrent rotation cannot leave the account without a usable
+/// current key.
+pub async fn retire(db: &Db, account_id: Uuid, key_id: &str, at: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE upload_keys SET retired_at = $1 \
+         WHERE account_id = $2 AND key_id = $3 AND retired_at IS NULL \
+         AND generation < (SELECT MAX(generation) FROM upload_keys WHERE account_id = $2)",
+    )
+    .bind(at)
+    .bind(account_id.to_string())
+    .bind(key_id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Inserts a key. Fails with a unique violation when the account already has a key of
 /// that generation, which is how concurrent creations and rotations are detected.
 pub async fn insert(db: &Db, key: &StoredKey) -> Result<(), sqlx::Error> {

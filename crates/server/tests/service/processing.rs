@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::harness::TestServer;
 use crate::tus::patch;
 
-const LIST: &str = "title,firstname,lastname,company,address1,address2,city,county,postcode,country\n\
+pub(crate) const LIST: &str = "title,firstname,lastname,company,address1,address2,city,county,postcode,country\n\
 Ms,Ada,Lovelace,,12 High Street,,Leeds,West Yorkshire,LS1 4AP,GB\n\
 Mr,Alan,Turing,,3 Station Road,,Wilmslow,Cheshire,SK9 1BU,GB\n";
 
@@ -22,14 +22,14 @@ fn eicar() -> String {
     text
 }
 
-async fn recipient(server: &TestServer, token: &str) -> Recipient {
+pub(crate) async fn recipient(server: &TestServer, token: &str) -> Recipient {
     let (_, key) = server
         .call(Method::GET, "/v1/upload-key", Some(token), None)
         .await;
     key["public_key"].as_str().unwrap().parse().unwrap()
 }
 
-fn sealed(recipient: &Recipient, plaintext: &[u8]) -> Vec<u8> {
+pub(crate) fn sealed(recipient: &Recipient, plaintext: &[u8]) -> Vec<u8> {
     let mut envelope = Vec::new();
     seal(
         recipient,
@@ -42,7 +42,7 @@ fn sealed(recipient: &Recipient, plaintext: &[u8]) -> Vec<u8> {
     envelope
 }
 
-async fn upload(server: &TestServer, token: &str, envelope: &[u8]) -> String {
+pub(crate) async fn upload(server: &TestServer, token: &str, envelope: &[u8]) -> String {
     let response = server
         .client
         .post(format!("{}/v1/uploads", server.base))
@@ -60,7 +60,7 @@ async fn upload(server: &TestServer, token: &str, envelope: &[u8]) -> String {
 }
 
 /// Polls the timeline until the upload reaches one of `states`.
-async fn settle(server: &TestServer, token: &str, id: &str, states: &[&str]) -> Value {
+pub(crate) async fn settle(server: &TestServer, token: &str, id: &str, states: &[&str]) -> Value {
     let path = format!("/v1/uploads/{id}/events");
     let mut timeline = Value::Null;
     for _ in 0..300 {
