@@ -110,7 +110,7 @@ describe("preview grid", () => {
   it("renders cells as plain text", async () => {
     const { backend } = await openPreview();
     const grid = screen.getByTestId("list-grid");
-    // Data row index 100 holds a formula. The grid scrolls a million rows by ratio, so
+    // Data row index 100 contains a formula. The grid scrolls a million rows by ratio, so
     // this puts row index 96 at the top of the 560 px fallback viewport.
     grid.scrollTop = Math.ceil((96 / (1_000_000 - 20 + 1)) * (8_000_000 - (560 - 32)));
     fireEvent.scroll(grid);

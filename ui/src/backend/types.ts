@@ -320,7 +320,7 @@ export interface ValidationDone {
   listId: string;
   cancelled: boolean;
   summary: ValidationSummary;
-  /** Why reading stopped early, when the file could not be read to the end. */
+  /** The reason reading stopped early, when the file could not be read to the end. */
   error?: string;
 }
 

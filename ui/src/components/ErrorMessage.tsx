@@ -1,6 +1,6 @@
 import { describeError } from "../errors";
 
-/** An error, announced to screen readers, saying what to do next. */
+/** Shows an error and what to do next, announced to screen readers. */
 export function ErrorMessage({ error }: { error: unknown }) {
   if (error === null || error === undefined) {
     return null;

@@ -8,7 +8,7 @@ import {
   useRef,
   useState,
 } from "react";
-import type { Column, Row } from "../backend/types";
+import type { CellMark, Column, Row } from "../backend/types";
 import { columnLetters } from "../format";
 import { usePages } from "./usePages";
 
@@ -236,6 +236,13 @@ export const Grid = forwardRef<GridHandle, Props>(function Grid({ listId, column
   );
 });
 
+function worstSeverity(marks: CellMark[]): "error" | "warning" | undefined {
+  if (marks.some((mark) => mark.severity === "error")) {
+    return "error";
+  }
+  return marks.length > 0 ? "warning" : undefined;
+}
+
 interface RowProps {
   index: number;
   row: Row | undefined;
@@ -246,16 +253,12 @@ interface RowProps {
 }
 
 function GridRow({ index, row, columnCount, template, active, onSelect }: RowProps) {
-  const rowSeverity = row?.marks.some((mark) => mark.severity === "error")
-    ? "error"
-    : row !== undefined && row.marks.length > 0
-      ? "warning"
-      : undefined;
+  const rowSeverity = worstSeverity(row?.marks ?? []);
   const rowMarks = row?.marks.filter((mark) => mark.column === null) ?? [];
   const cells = [];
   for (let column = 0; column < columnCount; column += 1) {
     const marks = row?.marks.filter((mark) => mark.column === column) ?? [];
-    const severity = marks.some((mark) => mark.severity === "error") ? "error" : marks.length > 0 ? "warning" : undefined;
+    const severity = worstSeverity(marks);
     const isActive = active.index === index && active.column === column;
     cells.push(
       <div

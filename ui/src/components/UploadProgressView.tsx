@@ -39,11 +39,20 @@ export function UploadProgressView({ job, onPause, onResume, onCancel }: Props) 
         {job.fileName} to {job.campaignName}
       </h2>
       <ol className="phases" aria-label="Upload phases">
-        {PHASES.map(([phase, label], index) => (
-          <li key={phase} className={index < phaseIndex || finished?.state === "accepted" ? "done" : index === phaseIndex && finished === undefined ? "current" : ""} aria-current={index === phaseIndex && finished === undefined ? "step" : undefined}>
-            {label}
-          </li>
-        ))}
+        {PHASES.map(([phase, label], index) => {
+          const current = index === phaseIndex && finished === undefined;
+          let className = "";
+          if (index < phaseIndex || finished?.state === "accepted") {
+            className = "done";
+          } else if (current) {
+            className = "current";
+          }
+          return (
+            <li key={phase} className={className} aria-current={current ? "step" : undefined}>
+              {label}
+            </li>
+          );
+        })}
       </ol>
       {progress !== undefined && (
         <div className="progress-line">

@@ -63,7 +63,10 @@ export function History({ session }: Props) {
     const items = [...uploads].sort((a, b) => {
       const left = value(a);
       const right = value(b);
-      return left < right ? -1 : left > right ? 1 : 0;
+      if (left === right) {
+        return 0;
+      }
+      return left < right ? -1 : 1;
     });
     return sort.descending ? items.reverse() : items;
   }, [uploads, sort, campaignName]);
@@ -82,11 +85,13 @@ export function History({ session }: Props) {
 
   function sortHeader(key: SortKey, label: string) {
     const active = sort.key === key;
+    const direction = sort.descending ? "descending" : "ascending";
+    const arrow = sort.descending ? " ▼" : " ▲";
     return (
-      <th scope="col" aria-sort={active ? (sort.descending ? "descending" : "ascending") : "none"}>
+      <th scope="col" aria-sort={active ? direction : "none"}>
         <button type="button" className="link" onClick={() => setSort({ key, descending: active ? !sort.descending : false })}>
           {label}
-          <span aria-hidden="true">{active ? (sort.descending ? " ▼" : " ▲") : ""}</span>
+          <span aria-hidden="true">{active ? arrow : ""}</span>
         </button>
       </th>
     );
