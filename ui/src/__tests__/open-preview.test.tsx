@@ -163,6 +163,17 @@ describe("preview grid", () => {
     }
   });
 
+  it("explains a page that cannot be read", async () => {
+    const { backend } = await openPreview();
+    await firstRowNumber();
+    const listId = backend.pageRequests[0]?.listId ?? "";
+    await act(() => backend.closeList(listId));
+    const grid = screen.getByTestId("list-grid");
+    grid.scrollTop = 4_000_000;
+    fireEvent.scroll(grid);
+    expect(await screen.findByRole("alert")).toHaveTextContent("The list is no longer open. Open it again.");
+  });
+
   it("moves the active cell with the keyboard", async () => {
     const { user } = await openPreview();
     await firstRowNumber();

@@ -10,6 +10,7 @@ import {
 } from "react";
 import type { CellMark, Column, Row } from "../backend/types";
 import { columnLetters } from "../format";
+import { ErrorMessage } from "./ErrorMessage";
 import { usePages } from "./usePages";
 
 export const ROW_HEIGHT = 28;
@@ -46,7 +47,7 @@ export const Grid = forwardRef<GridHandle, Props>(function Grid({ listId, column
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
   const [active, setActive] = useState<Active>({ index: 0, column: 0 });
-  const { rowAt, totalRows, request } = usePages(listId, onlyErrors, generation);
+  const { rowAt, totalRows, request, error } = usePages(listId, onlyErrors, generation);
 
   const total = totalRows ?? 0;
   const contentHeight = total * ROW_HEIGHT;
@@ -179,6 +180,8 @@ export const Grid = forwardRef<GridHandle, Props>(function Grid({ listId, column
     column = Math.max(0, Math.min(column, lastColumn));
     setActive({ index, column });
     reveal(index);
+    // Brings the cell into view sideways; jsdom has no scrollIntoView.
+    document.getElementById(`cell-${index}-${column}`)?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
   }
 
   const rows: (Row | undefined)[] = [];
@@ -190,48 +193,51 @@ export const Grid = forwardRef<GridHandle, Props>(function Grid({ listId, column
   const template = `5.5rem repeat(${Math.max(columns.length, 1)}, 11rem)`;
 
   return (
-    <div
-      ref={scroller}
-      className="grid-scroller"
-      role="grid"
-      aria-label="List rows"
-      aria-rowcount={total + 1}
-      aria-colcount={columns.length + 1}
-      aria-readonly="true"
-      aria-activedescendant={active.index >= first && active.index < last ? activeId : undefined}
-      tabIndex={0}
-      data-testid="list-grid"
-      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
-      onKeyDown={onKeyDown}
-    >
-      <div role="rowgroup" className="grid-head">
-        <div role="row" aria-rowindex={1} className="grid-row" style={{ gridTemplateColumns: template, height: HEADER_HEIGHT }}>
-          <div role="columnheader" className="grid-rownum">Row</div>
-          {columns.map((column) => (
-            <div role="columnheader" key={column.index} className="grid-cell" title={column.heading}>
-              <span className="column-letter">{columnLetters(column.index)}</span> {column.heading}
-            </div>
-          ))}
+    <div className="grid-wrap">
+      <ErrorMessage error={error} />
+      <div
+        ref={scroller}
+        className="grid-scroller"
+        role="grid"
+        aria-label="List rows"
+        aria-rowcount={total + 1}
+        aria-colcount={columns.length + 1}
+        aria-readonly="true"
+        aria-activedescendant={active.index >= first && active.index < last ? activeId : undefined}
+        tabIndex={0}
+        data-testid="list-grid"
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+        onKeyDown={onKeyDown}
+      >
+        <div role="rowgroup" className="grid-head">
+          <div role="row" aria-rowindex={1} className="grid-row" style={{ gridTemplateColumns: template, height: HEADER_HEIGHT }}>
+            <div role="columnheader" className="grid-rownum">Row</div>
+            {columns.map((column) => (
+              <div role="columnheader" key={column.index} className="grid-cell" title={column.heading}>
+                <span className="column-letter">{columnLetters(column.index)}</span> {column.heading}
+              </div>
+            ))}
+          </div>
         </div>
-      </div>
-      <div role="rowgroup" className="grid-body" style={{ height: spacerHeight }}>
-        <div className="grid-block" style={{ transform: `translateY(${blockTop}px)` }}>
-          {rows.map((row, offset) => (
-            <GridRow
-              key={first + offset}
-              index={first + offset}
-              row={row}
-              columnCount={columns.length}
-              template={template}
-              active={active}
-              onSelect={(column) => setActive({ index: first + offset, column })}
-            />
-          ))}
+        <div role="rowgroup" className="grid-body" style={{ height: spacerHeight }}>
+          <div className="grid-block" style={{ transform: `translateY(${blockTop}px)` }}>
+            {rows.map((row, offset) => (
+              <GridRow
+                key={first + offset}
+                index={first + offset}
+                row={row}
+                columnCount={columns.length}
+                template={template}
+                active={active}
+                onSelect={(column) => setActive({ index: first + offset, column })}
+              />
+            ))}
+          </div>
         </div>
+        {total === 0 && totalRows !== undefined && (
+          <p className="grid-empty" role="status">{onlyErrors ? "No row has an error." : "The list has no data rows."}</p>
+        )}
       </div>
-      {total === 0 && totalRows !== undefined && (
-        <p className="grid-empty" role="status">{onlyErrors ? "No row has an error." : "The list has no data rows."}</p>
-      )}
     </div>
   );
 });

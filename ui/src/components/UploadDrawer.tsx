@@ -59,54 +59,54 @@ export function UploadDrawer({ uploadId, campaignName, onClose }: Props) {
 function UploadFacts({ detail, campaignName }: { detail: UploadDetail; campaignName?: string }) {
   const validation = readValidationSummary(detail.validation);
   return (
+    <>
+      <dl className="facts">
+        <dt>State</dt>
+        <dd>{detail.upload.state}</dd>
+        {detail.upload.reason !== undefined && (
+          <>
+            <dt>Reason</dt>
+            <dd>{detail.upload.reason}</dd>
+          </>
+        )}
+        <dt>Campaign</dt>
+        <dd>{campaignName ?? detail.upload.campaignId ?? "None"}</dd>
+        <dt>Size</dt>
+        <dd>
+          {formatBytes(detail.upload.offset)} of {formatBytes(detail.upload.length)} received
+        </dd>
+        <dt>Created</dt>
+        <dd>{formatTime(detail.upload.createdAt)}</dd>
+      </dl>
+      <h3>Validation</h3>
+      {validation !== null ? (
         <>
-          <dl className="facts">
-            <dt>State</dt>
-            <dd>{detail.upload.state}</dd>
-            {detail.upload.reason !== undefined && (
-              <>
-                <dt>Reason</dt>
-                <dd>{detail.upload.reason}</dd>
-              </>
-            )}
-            <dt>Campaign</dt>
-            <dd>{campaignName ?? detail.upload.campaignId ?? "None"}</dd>
-            <dt>Size</dt>
-            <dd>
-              {formatBytes(detail.upload.offset)} of {formatBytes(detail.upload.length)} received
-            </dd>
-            <dt>Created</dt>
-            <dd>{formatTime(detail.upload.createdAt)}</dd>
-          </dl>
-          <h3>Validation</h3>
-          {validation !== null ? (
-            <>
-              <p>
-                {formatNumber(validation.rows)} rows, {formatNumber(validation.rowsWithErrors)} with errors,{" "}
-                {formatNumber(validation.rowsWithWarnings)} with warnings.
-              </p>
-              <ul>
-                {Object.entries(validation.countsByCode).map(([code, count]) => (
-                  <li key={code}>
-                    {issueLabel(code)}: {formatNumber(count)}
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : (
-            <p>The service has not validated this upload yet.</p>
-          )}
-          <h3>Timeline</h3>
-          <ol className="timeline">
-            {detail.events.map((event, index) => (
-              <li key={`${event.at}-${index}`}>
-                <time dateTime={event.at}>{formatTime(event.at)}</time> {event.kind}
-                {event.requestId !== undefined && <span className="request-id"> (request {event.requestId})</span>}
-                {describeDetails(event.details)}
+          <p>
+            {formatNumber(validation.rows)} rows, {formatNumber(validation.rowsWithErrors)} with errors,{" "}
+            {formatNumber(validation.rowsWithWarnings)} with warnings.
+          </p>
+          <ul>
+            {Object.entries(validation.countsByCode).map(([code, count]) => (
+              <li key={code}>
+                {issueLabel(code)}: {formatNumber(count)}
               </li>
             ))}
-          </ol>
+          </ul>
         </>
+      ) : (
+        <p>The service has not validated this upload yet.</p>
+      )}
+      <h3>Timeline</h3>
+      <ol className="timeline">
+        {detail.events.map((event, index) => (
+          <li key={`${event.at}-${index}`}>
+            <time dateTime={event.at}>{formatTime(event.at)}</time> {event.kind}
+            {event.requestId !== undefined && <span className="request-id"> (request {event.requestId})</span>}
+            {describeDetails(event.details)}
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
 

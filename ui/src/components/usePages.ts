@@ -15,6 +15,7 @@ export function usePages(listId: string, onlyErrors: boolean, generation: number
   const pages = useRef(new Map<number, Row[]>());
   const inFlight = useRef(new Set<number>());
   const [totalRows, setTotalRows] = useState<number | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
   const [, setVersion] = useState(0);
   const key = `${listId}/${onlyErrors}/${generation}`;
   const currentKey = useRef(key);
@@ -24,6 +25,7 @@ export function usePages(listId: string, onlyErrors: boolean, generation: number
     pages.current = new Map();
     inFlight.current = new Set();
     setTotalRows(undefined);
+    setError(null);
     setVersion((version) => version + 1);
   }, [key]);
 
@@ -62,8 +64,12 @@ export function usePages(listId: string, onlyErrors: boolean, generation: number
             }
             setVersion((version) => version + 1);
           })
-          .catch(() => {
+          .catch((caught: unknown) => {
+            // The page is fetched again when it next comes into view.
             inFlight.current.delete(page);
+            if (currentKey.current === requestedFor) {
+              setError(caught);
+            }
           });
       }
     },
@@ -76,5 +82,5 @@ export function usePages(listId: string, onlyErrors: boolean, generation: number
   }, []);
 
   // Before the first page arrives the grid shows one page of placeholders.
-  return { rowAt, totalRows: totalRows ?? (pages.current.size === 0 ? PAGE_SIZE : undefined), request };
+  return { rowAt, totalRows: totalRows ?? (pages.current.size === 0 ? PAGE_SIZE : undefined), request, error };
 }
