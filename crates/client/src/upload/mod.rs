@@ -124,6 +124,25 @@ pub fn default_state_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|dir| dir.join("sealpost").join("uploads"))
 }
 
+/// Opens the envelope secrets saved in the resume state file `state_file`, for tools
+/// that check an upload's stored ciphertext against a fresh single-pass seal.
+///
+/// The result contains the upload's data key: keep it in memory only.
+pub fn open_saved_secrets(
+    state_file: &std::path::Path,
+    keys: &dyn ResumeKeyStore,
+) -> Result<sealpost_envelope::UploadSecrets, UploadError> {
+    let invalid = |reason: String| UploadError::ResumeStateInvalid {
+        path: state_file.to_owned(),
+        reason,
+    };
+    let saved =
+        state::load(state_file)?.ok_or_else(|| invalid("the file does not exist".to_owned()))?;
+    let key = keys.load_or_create()?;
+    vault::open(&key, &saved.sealed_secrets, &saved.identity().digest_hex())
+        .map_err(|error| invalid(error.to_string()))
+}
+
 /// How an upload ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UploadOutcome {

@@ -63,6 +63,15 @@ impl ResumeState {
         }
     }
 
+    /// The identity this state was saved under.
+    pub(crate) fn identity(&self) -> StateIdentity {
+        StateIdentity {
+            server: self.server.clone(),
+            source: self.source.clone(),
+            campaign_id: self.campaign_id,
+        }
+    }
+
     /// The upload id in the upload path.
     pub(crate) fn upload_id(&self) -> Option<Uuid> {
         let path = self.upload_path.as_deref()?;
