@@ -12,7 +12,10 @@ interface Props {
   onClose: () => void;
 }
 
-/** Shows one upload's metadata, validation summary and event timeline in a side panel. */
+/**
+ * Shows one upload's metadata, validation summary and event timeline in a
+ * non-modal side panel that Escape or Close dismisses.
+ */
 export function UploadDrawer({ uploadId, campaignName, onClose }: Props) {
   const backend = useBackend();
   const [detail, setDetail] = useState<UploadDetail | null>(null);
@@ -35,7 +38,6 @@ export function UploadDrawer({ uploadId, campaignName, onClose }: Props) {
     <div
       className="drawer"
       role="dialog"
-      aria-modal="true"
       aria-labelledby="drawer-title"
       onKeyDown={(event) => {
         if (event.key === "Escape") {
