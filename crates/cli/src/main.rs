@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod commands;
+mod logging;
 mod panic_guard;
 
 #[derive(Debug, Parser)]
@@ -32,14 +33,43 @@ enum Command {
     Preview(commands::preview::Args),
     /// Make keys for, seal, open and inspect encrypted upload envelopes.
     Envelope(commands::envelope::Args),
+    /// Sign in to a Sealpost service and store the session token.
+    Login(commands::account::session::LoginArgs),
+    /// Sign out: end the session on the service and delete the stored token.
+    Logout(commands::account::session::LogoutArgs),
+    /// Show who the current credential belongs to and what it may do.
+    Whoami(commands::account::session::WhoamiArgs),
+    /// List, create and show campaigns.
+    Campaigns(commands::account::campaigns::Args),
+    /// List uploads and show an upload or its timeline.
+    Uploads(commands::account::history::Args),
+    /// List, invite, change the role of, deactivate and reactivate members (admins).
+    Members(commands::account::members::Args),
+    /// List, create, rotate and revoke API tokens.
+    Tokens(commands::account::tokens::Args),
+    /// Read the audit log and check its hash chain (admins).
+    Audit(commands::account::audit::Args),
+    /// Write a zip for support: versions, settings and logs without secrets, and the
+    /// timelines of recent failed uploads.
+    Diagnostics(commands::account::diagnostics::Args),
 }
 
 fn main() -> ExitCode {
     panic_guard::install();
     let cli = Cli::parse();
+    logging::install();
     panic_guard::run(|| match cli.command {
         Command::Validate(args) => commands::validate::run(args),
         Command::Preview(args) => commands::preview::run(args),
         Command::Envelope(args) => commands::envelope::run(args),
+        Command::Login(args) => commands::account::session::login(args),
+        Command::Logout(args) => commands::account::session::logout(args),
+        Command::Whoami(args) => commands::account::session::whoami(args),
+        Command::Campaigns(args) => commands::account::campaigns::run(args),
+        Command::Uploads(args) => commands::account::history::run(args),
+        Command::Members(args) => commands::account::members::run(args),
+        Command::Tokens(args) => commands::account::tokens::run(args),
+        Command::Audit(args) => commands::account::audit::run(args),
+        Command::Diagnostics(args) => commands::account::diagnostics::run(args),
     })
 }

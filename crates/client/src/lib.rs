@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod connection;
 pub mod credential;
+pub mod diagnostics;
 pub mod error;
 pub mod events;
 pub mod profile;

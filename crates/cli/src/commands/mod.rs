@@ -1,5 +1,6 @@
 //! One module per subcommand; each exposes `Args` and `run`.
 
+pub(crate) mod account;
 pub(crate) mod envelope;
 mod list;
 mod output;
