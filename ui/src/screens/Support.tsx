@@ -124,7 +124,10 @@ export function Support() {
       )}
       <section aria-labelledby="diagnostics-title">
         <h2 id="diagnostics-title">Diagnostics</h2>
-        <p>The bundle holds app logs, settings and upload metadata. It never holds list contents, passwords or tokens.</p>
+        <p>
+          The bundle is a JSON file with the app version, platform, settings, keyring status and the end of the log files. The
+          logs never contain list contents, passwords or tokens.
+        </p>
         <button type="button" onClick={() => void exportDiagnostics()}>Export diagnostics bundle…</button>
         {exported !== null && <p role="status">Saved the diagnostics bundle to {exported}.</p>}
       </section>
