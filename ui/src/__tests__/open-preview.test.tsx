@@ -153,6 +153,7 @@ describe("preview grid", () => {
 
   it("filters to rows with errors", async () => {
     const { user, backend } = await openPreview();
+    expect(screen.getByLabelText("Only rows with errors")).toBeDisabled();
     finishValidation(backend);
     await user.click(screen.getByLabelText("Only rows with errors"));
     await waitFor(() => expect(backend.pageRequests.at(-1)?.onlyErrors).toBe(true));

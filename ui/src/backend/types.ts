@@ -144,6 +144,8 @@ export interface MappingResult {
 export interface Template {
   name: string;
   headings: string[];
+  /** One field key per heading, null for a custom merge field. */
+  fields?: (string | null)[];
 }
 
 export interface StartUploadRequest {

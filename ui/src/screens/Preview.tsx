@@ -67,7 +67,8 @@ export function Preview({ list, validation, onValidate, onCancelValidation, onCo
         )}
         {validation?.status === "cancelled" && <span role="status">Validation cancelled. Validate again to see all issues.</span>}
         <label className="choice">
-          <input type="checkbox" checked={onlyErrors} onChange={(event) => setOnlyErrors(event.target.checked)} />
+          {/* Rows are marked only by a finished validation, so the filter waits for one. */}
+          <input type="checkbox" checked={onlyErrors} disabled={summary === undefined} onChange={(event) => setOnlyErrors(event.target.checked)} />
           Only rows with errors
         </label>
         <button type="button" className="primary" onClick={onContinue}>
