@@ -187,13 +187,10 @@ export class MemoryBackend implements Backend {
     const list = readSample(file, listId, request);
     const template = this.templates.find((candidate) => sameHeadings(candidate.headings, list.summary.columns));
     if (template !== undefined) {
-      const saved = this.mappings.get(`template:${template.name}`);
-      if (saved !== undefined) {
-        list.summary.columns = list.summary.columns.map((column, index) => {
-          const field = saved[index];
-          return field === null || field === undefined ? { index: column.index, heading: column.heading } : { ...column, field };
-        });
-      }
+      list.summary.columns = list.summary.columns.map((column, index) => {
+        const field = template.fields[index];
+        return field === null || field === undefined ? { index: column.index, heading: column.heading } : { ...column, field };
+      });
     }
     if (template !== undefined) {
       list.summary.template = template.name;
@@ -268,7 +265,7 @@ export class MemoryBackend implements Backend {
   }
 
   async listTemplates(): Promise<T.Template[]> {
-    return this.templates.map((template) => ({ ...template, headings: [...template.headings] }));
+    return this.templates.map((template) => ({ ...template, headings: [...template.headings], fields: [...template.fields] }));
   }
 
   async saveTemplate(request: { listId: string; name: string }): Promise<void> {
@@ -278,8 +275,11 @@ export class MemoryBackend implements Backend {
       throw fail("template.invalid", "The template name is empty.");
     }
     this.templates = this.templates.filter((template) => template.name !== name);
-    this.templates.push({ name, headings: list.summary.columns.map((column) => column.heading) });
-    this.mappings.set(`template:${name}`, [...(this.mappings.get(request.listId) ?? [])]);
+    this.templates.push({
+      name,
+      headings: list.summary.columns.map((column) => column.heading),
+      fields: [...(this.mappings.get(request.listId) ?? [])],
+    });
   }
 
   async deleteTemplate(name: string): Promise<void> {
@@ -398,7 +398,11 @@ export class MemoryBackend implements Backend {
 
   async getUpload(uploadId: string): Promise<T.UploadDetail> {
     const upload = this.findUpload(uploadId);
-    return { upload: { ...upload.summary }, events: upload.events.map((event) => ({ ...event })), validation: upload.validation ?? null };
+    return {
+      upload: { ...upload.summary },
+      events: upload.events.map((event) => ({ ...event })),
+      ...(upload.validation !== undefined ? { validation: { ...upload.validation } } : {}),
+    };
   }
 
   async uploadEvents(uploadId: string): Promise<T.UploadEvent[]> {
