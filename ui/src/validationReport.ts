@@ -19,9 +19,9 @@ function counts(value: unknown): Record<string, number> | null {
 
 /**
  * Reads a validation summary passed through as JSON. Accepts the app's
- * summary (`rows`, `rowsWithErrors`, `countsByCode`) and the JSON report of
- * the lists crate (`rows.total`, `rows.invalid`, `summary`); returns null for
- * anything else.
+ * summary (`rows`, `rowsWithErrors`, `countsByCode`), the service's summary
+ * (`rows.total`, `rows.invalid`, `issue_counts`) and the lists crate's JSON
+ * report (the same, with `summary` for the counts). Returns null for anything else.
  */
 export function readValidationSummary(value: unknown): ValidationSummary | null {
   if (!isRecord(value)) {
@@ -40,9 +40,9 @@ export function readValidationSummary(value: unknown): ValidationSummary | null 
     return {
       rows: value.rows.total,
       rowsWithErrors: typeof value.rows.invalid === "number" ? value.rows.invalid : 0,
-      // NOTE: the lists report counts warnings per issue, not per row, so this stays 0.
+      // NOTE: these reports count warnings per issue, not per row, so this stays 0.
       rowsWithWarnings: 0,
-      countsByCode: counts(value.summary) ?? {},
+      countsByCode: counts(value.issue_counts) ?? counts(value.summary) ?? {},
     };
   }
   return null;
