@@ -1,0 +1,139 @@
+//! Signing in and out, and the idle sign-out.
+
+use std::future::Future;
+use std::time::Duration;
+
+use sealpost_client::Connection;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use crate::service::session::{self, SessionState};
+use crate::state::{ConfigStore, IdleClock};
+use crate::types::{
+    AppError, AppResult, KeyringStatus, SecretStorage, SessionEndReason, SessionEnded, SessionInfo,
+    SignInRequest, names,
+};
+
+/// How often the idle watcher looks at the clock.
+const IDLE_CHECK_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Signs in and keeps the session for the following commands.
+#[tauri::command]
+pub async fn sign_in(
+    request: SignInRequest,
+    sessions: State<'_, SessionState>,
+    keyring: State<'_, KeyringStatus>,
+    config: State<'_, std::sync::Arc<ConfigStore>>,
+    idle: State<'_, IdleClock>,
+) -> AppResult<SessionInfo> {
+    idle.touch();
+    if request.storage == SecretStorage::Keyring && !keyring.available {
+        return Err(AppError::new(
+            "keyring.unavailable",
+            format!(
+                "the system keyring cannot be used ({}); choose \"this session only\"",
+                keyring.reason.as_deref().unwrap_or("no reason given")
+            ),
+        ));
+    }
+    let active = session::sign_in(&request).await?;
+    let info = active.info.clone();
+    if let Some(previous) = sessions.take().await {
+        revoke_quietly(&previous.connection).await;
+    }
+    sessions.set(active).await;
+    remember_sign_in(&config, &request);
+    log::info!("signed in as member {} ({:?})", info.member_id, info.role);
+    Ok(info)
+}
+
+/// Returns the current session, or null when signed out.
+#[tauri::command]
+pub async fn current_session(sessions: State<'_, SessionState>) -> AppResult<Option<SessionInfo>> {
+    Ok(sessions.current().await.map(|active| active.info))
+}
+
+/// Revokes the session on the service and forgets it here.
+#[tauri::command]
+pub async fn sign_out(app: AppHandle, sessions: State<'_, SessionState>) -> AppResult<()> {
+    end_session(&app, &sessions, SessionEndReason::SignedOut).await;
+    Ok(())
+}
+
+/// Runs a service call with the current session's connection; a session the service no
+/// longer accepts is ended with `session-ended { reason: "expired" }`.
+pub(crate) async fn with_session<T, F, Fut>(app: &AppHandle, work: F) -> AppResult<T>
+where
+    F: FnOnce(Connection) -> Fut,
+    Fut: Future<Output = AppResult<T>>,
+{
+    app.state::<IdleClock>().touch();
+    let sessions = app.state::<SessionState>();
+    let connection = sessions.connection().await?;
+    let result = work(connection).await;
+    if let Err(error) = &result
+        && matches!(
+            error.code.as_str(),
+            "auth.session_expired" | "auth.token_rejected"
+        )
+    {
+        end_session(app, &sessions, SessionEndReason::Expired).await;
+    }
+    result
+}
+
+/// Forgets the session, revoking it on the service unless it already expired there, and
+/// tells the window.
+pub(crate) async fn end_session(
+    app: &AppHandle,
+    sessions: &SessionState,
+    reason: SessionEndReason,
+) {
+    let Some(active) = sessions.take().await else {
+        return;
+    };
+    if reason != SessionEndReason::Expired {
+        revoke_quietly(&active.connection).await;
+    }
+    // Dropping the connection wipes the token from memory.
+    drop(active);
+    log::info!("session ended: {reason:?}");
+    if let Err(error) = app.emit(names::SESSION_ENDED, SessionEnded { reason }) {
+        log::warn!("sending session-ended failed: {error}");
+    }
+}
+
+/// Signs out after the service's idle period without a command from the member.
+pub fn spawn_idle_watcher(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(IDLE_CHECK_INTERVAL).await;
+            let Some(active) = app.state::<SessionState>().current().await else {
+                continue;
+            };
+            if app.state::<IdleClock>().idle_for() >= active.idle_timeout {
+                let sessions = app.state::<SessionState>();
+                end_session(&app, &sessions, SessionEndReason::IdleTimeout).await;
+            }
+        }
+    });
+}
+
+async fn revoke_quietly(connection: &Connection) {
+    if let Err(error) = session::revoke(connection).await {
+        log::warn!("revoking the session on the service failed: {}", error.code);
+    }
+}
+
+/// Saves the server, CA file and email (never the password) as the next defaults.
+fn remember_sign_in(config: &ConfigStore, request: &SignInRequest) {
+    let mut settings = config.settings();
+    settings.server_url = Some(request.server_url.trim().to_owned());
+    settings.ca_file = request
+        .ca_file
+        .clone()
+        .filter(|path| !path.trim().is_empty());
+    settings.email = Some(request.email.trim().to_owned());
+    if let Err(error) = config.save(settings) {
+        log::warn!("saving the sign-in defaults failed: {}", error.message);
+    }
+}

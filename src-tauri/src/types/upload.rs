@@ -1,0 +1,68 @@
+//! Upload jobs started from the app.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The `start_upload` request.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StartUploadRequest {
+    /// The opened list to seal and send.
+    pub list_id: String,
+    /// The campaign id.
+    pub campaign: String,
+    /// Error codes the marketer accepts; rows with other errors block the upload.
+    pub allow_errors: Vec<String>,
+}
+
+/// An upload interrupted in an earlier run that can be resumed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingUpload {
+    /// Job handle for `resume_upload` and `cancel_upload`.
+    pub job_id: String,
+    /// The list's file name.
+    pub file_name: String,
+    /// The campaign id.
+    pub campaign: String,
+    /// Bytes the service has confirmed.
+    pub bytes_acknowledged: u64,
+    /// Size of the sealed upload.
+    pub total_bytes: u64,
+    /// When the state was saved (RFC 3339).
+    pub saved_at: String,
+}
+
+/// The stage an upload job is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadPhase {
+    /// Checking the rows on this machine.
+    Validating,
+    /// Encrypting and sending.
+    SealingAndSending,
+    /// Sent; the service is scanning it.
+    WaitingForScan,
+    /// The service is validating it.
+    ValidatingOnService,
+    /// Finished.
+    Done,
+}
+
+/// How an upload job ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadFinalState {
+    /// The service accepted the list.
+    Accepted,
+    /// The service rejected the list.
+    Rejected,
+    /// The scanner flagged the file.
+    Quarantined,
+    /// Sent, but no scanner was available yet.
+    ScanPending,
+    /// Cancelled by the member.
+    Cancelled,
+    /// Failed; `reason` says why.
+    Failed,
+}
