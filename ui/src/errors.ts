@@ -18,8 +18,6 @@ export function describeError(error: unknown): string {
   switch (failure.code) {
     case "auth.invalid_credentials":
       return "The email or password is wrong. Check both and try again.";
-    case "auth.invalid_totp":
-      return "The authenticator code is wrong or has expired. Enter the current code from your app.";
     case "auth.totp_required":
       return "Enter the 6-digit code from your authenticator app.";
     case "auth.locked": {
@@ -29,17 +27,41 @@ export function describeError(error: unknown): string {
         : `Too many failed sign-ins locked this account. Try again in ${formatWait(wait)}.`;
     }
     case "auth.session_expired":
+    case "auth.not_signed_in":
+    case "auth.token_rejected":
       return "Your session has ended. Sign in again.";
+    case "secrets.wrong_passphrase":
+      return "The passphrase does not open the saved session file. Enter the passphrase you chose, or sign in with this session only.";
+    case "secrets.keyring_failed":
+      return `The system keyring refused to store the session: ${failure.message} Choose this session only or a passphrase-protected file.`;
     case "tls.unknown_issuer":
       return "The server's certificate was issued by an authority this computer does not trust. If your company inspects TLS traffic, choose its CA file under Advanced.";
     case "tls.expired":
       return "The server's certificate has expired. Ask the server's administrator to renew it.";
     case "tls.name_mismatch":
       return "The server's certificate is for a different name than the server URL. Check the URL for typos.";
+    case "tls.not_yet_valid":
+      return "The server's certificate is not valid yet. Check this computer's date and time.";
+    case "tls.revoked":
+      return "The server's certificate has been revoked. Do not continue, and tell the server's administrator.";
+    case "tls.bad_certificate":
+    case "tls.handshake":
+    case "tls.setup":
+      return `The secure connection to the server failed: ${failure.message} Check the server URL and the CA file under Advanced.`;
+    case "config.ca_file":
+      return `The CA file could not be used: ${failure.message} Choose a PEM file with the certificate authority.`;
+    case "config.invalid_url":
+      return "The server URL is not valid. Enter it as https://host or https://host:port.";
     case "net.unreachable":
       return "Could not reach the server. Check the server URL, your network connection and any proxy in Settings.";
     case "net.timeout":
       return "The server did not answer in time. Check your connection and try again.";
+    case "net.failed":
+      return `The connection to the server failed: ${failure.message} Try again.`;
+    case "server.unavailable":
+      return "The server is unavailable for now. Try again in a few minutes.";
+    case "server.problem":
+      return "The server failed to handle the request. Try again; if it keeps failing, export diagnostics from Support and send them to your admin.";
     case "http.rate_limited": {
       const wait = failure.retryAfterSeconds;
       return wait === undefined
@@ -58,6 +80,8 @@ export function describeError(error: unknown): string {
       return `The file could not be read: ${failure.message}`;
     case "list.closed":
       return "The list is no longer open. Open it again.";
+    case "upload.list_has_errors":
+      return `The list still has rows with errors: ${failure.message} Fix them or accept those errors in the review.`;
     case "upload.not_found":
       return `No upload was found. Check the id and try again. (${failure.message})`;
     case "io.error":

@@ -80,10 +80,11 @@ describe("sign in", () => {
     const code = screen.getByLabelText("Authenticator code");
     await user.type(code, "000000");
     await user.click(screen.getByRole("button", { name: "Sign in" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("code is wrong");
+    expect(await screen.findByRole("alert")).toHaveTextContent("The password or the authenticator code is wrong");
 
     await user.clear(code);
     await user.type(code, DEMO_TOTP);
+    await user.type(screen.getByLabelText("Password"), DEMO_PASSWORD);
     await user.click(screen.getByRole("button", { name: "Sign in" }));
     const nav = await screen.findByRole("navigation", { name: "Main" });
     expect(within(nav).getByRole("button", { name: "Team" })).toBeInTheDocument();

@@ -3,6 +3,11 @@ import { BackendError, toBackendError } from "../backend/backend";
 import type { SecretStorage, SessionInfo } from "../backend/types";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { useBackend } from "../context";
+import { errorCode } from "../errors";
+
+function errorCodeOf(error: unknown): string | null {
+  return error === null ? null : errorCode(error);
+}
 
 interface Props {
   onSignedIn: (session: SessionInfo) => void;
@@ -150,7 +155,13 @@ export function SignIn({ onSignedIn, notice }: Props) {
           </fieldset>
         )}
 
-        <ErrorMessage error={error} />
+        {needsTotp && errorCodeOf(error) === "auth.invalid_credentials" ? (
+          <p role="alert" className="error-message">
+            The password or the authenticator code is wrong. Enter both again, using the code your app shows now.
+          </p>
+        ) : (
+          <ErrorMessage error={error} />
+        )}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>

@@ -152,7 +152,8 @@ export class MemoryBackend implements Backend {
       }
       if (request.totp !== user.totp) {
         this.failures += 1;
-        throw fail("auth.invalid_totp", "The authenticator code is wrong or has expired.");
+        // The service answers a wrong code like a wrong password.
+        throw fail("auth.invalid_credentials", "The email, password or code is wrong.");
       }
     }
     this.failures = 0;
