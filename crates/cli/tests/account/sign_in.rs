@@ -1,0 +1,207 @@
+use std::time::Duration;
+
+use sealpost_api::Role;
+
+use crate::harness::{Machine, Service, assert_success, error_code, json, path_text, stderr};
+
+#[test]
+fn login_each_role_then_whoami() {
+    let service = Service::start("");
+    for role in Role::ALL {
+        let machine = Machine::new();
+        let env = machine.login(&service, role);
+        let me = json(&machine.run(&["whoami", "--format", "json"], &env));
+        assert_eq!(me["role"], role.as_str());
+        assert_eq!(me["credential"], "session");
+        assert_eq!(me["member"]["email"], service.member(role).email.as_str());
+    }
+}
+
+#[test]
+fn wrong_password_rejected() {
+    let service = Service::start("");
+    let machine = Machine::new();
+    let member = service.member(Role::Marketer);
+    let ca = path_text(&service.ca_file);
+    let output = machine.run_with_input(
+        &[
+            "login",
+            "--server",
+            &service.url,
+            "--ca-file",
+            &ca,
+            "--email",
+            &member.email,
+            "--password-stdin",
+            "--store",
+            "none",
+            "--format",
+            "json",
+        ],
+        "not the password\n",
+        &[],
+    );
+    assert_eq!(error_code(&output), "auth.sign_in_failed");
+    assert!(stderr(&output).contains("password"), "{}", stderr(&output));
+}
+
+#[test]
+fn http_url_rejected() {
+    let machine = Machine::new();
+    let output = machine.run_with_input(
+        &[
+            "login",
+            "--server",
+            "http://127.0.0.1:9",
+            "--email",
+            "a@acme.example",
+            "--password-stdin",
+            "--store",
+            "none",
+            "--format",
+            "json",
+        ],
+        "whatever\n",
+        &[],
+    );
+    assert_eq!(error_code(&output), "config.insecure_url");
+    assert!(stderr(&output).contains("https://"), "{}", stderr(&output));
+}
+
+#[test]
+fn expired_session_says_sign_in_again() {
+    let service =
+        Service::start("[sessions]\nidle_timeout_seconds = 1\nabsolute_lifetime_seconds = 60\n");
+    let machine = Machine::new();
+    let env = machine.login(&service, Role::Marketer);
+    std::thread::sleep(Duration::from_millis(2500));
+    let output = machine.run(&["whoami", "--format", "json"], &env);
+    assert_eq!(error_code(&output), "auth.session_expired");
+    assert!(
+        stderr(&output).contains("sign in again"),
+        "{}",
+        stderr(&output)
+    );
+    let text = machine.run(&["whoami"], &env);
+    assert!(
+        stderr(&text).contains("sealpost login"),
+        "{}",
+        stderr(&text)
+    );
+}
+
+#[test]
+fn logout_revokes_session() {
+    let service = Service::start("");
+    let machine = Machine::new();
+    let env = machine.login(&service, Role::Support);
+    let token_file = sealpost_client::secrets::token_file_path(&machine.config_dir(), &service.url)
+        .expect("token file path");
+    let token =
+        sealpost_client::secrets::load_token_file(&token_file, &service.url, "test passphrase 1")
+            .expect("token file opens");
+    assert_success(&machine.run(&["logout"], &env));
+    assert!(!token_file.exists(), "the token file is deleted");
+
+    let output = machine.run(&["whoami", "--format", "json"], &env);
+    assert_eq!(error_code(&output), "auth.not_signed_in");
+
+    // The old token no longer works on the service either.
+    let ca = path_text(&service.ca_file);
+    let reuse = machine.run(
+        &[
+            "whoami",
+            "--server",
+            &service.url,
+            "--ca-file",
+            &ca,
+            "--format",
+            "json",
+        ],
+        &[("SEALPOST_TOKEN", token.expose())],
+    );
+    assert_eq!(error_code(&reuse), "auth.session_expired");
+}
+
+#[test]
+fn api_token_works_without_login() {
+    let service = Service::start("");
+    let admin = Machine::new();
+    let env = admin.login(&service, Role::Admin);
+    let created = json(&admin.run(
+        &[
+            "tokens",
+            "create",
+            "--name",
+            "nightly export",
+            "--scope",
+            "uploads:read_all",
+            "--format",
+            "json",
+        ],
+        &env,
+    ));
+    let token = created["token"].as_str().expect("token text").to_owned();
+    assert!(token.starts_with("spt_"), "API token prefix");
+
+    let robot = Machine::new();
+    let ca = path_text(&service.ca_file);
+    let env = [
+        ("SEALPOST_TOKEN", token.as_str()),
+        ("SEALPOST_SERVER", service.url.as_str()),
+    ];
+    let me = json(&robot.run(&["whoami", "--ca-file", &ca, "--format", "json"], &env));
+    assert_eq!(me["credential"], "api_token");
+    assert_eq!(me["permissions"], serde_json::json!(["uploads:read_all"]));
+    let uploads = json(&robot.run(
+        &["uploads", "list", "--ca-file", &ca, "--format", "json"],
+        &env,
+    ));
+    assert!(uploads["uploads"].is_array(), "{uploads}");
+    let refused = robot.run(
+        &["members", "list", "--ca-file", &ca, "--format", "json"],
+        &env,
+    );
+    assert_eq!(error_code(&refused), "permission.denied");
+}
+
+#[test]
+fn no_keyring_offers_choices() {
+    let service = Service::start("");
+    let machine = Machine::new();
+    let member = service.member(Role::Marketer);
+    let ca = path_text(&service.ca_file);
+    let output = machine.run_with_input(
+        &[
+            "login",
+            "--server",
+            &service.url,
+            "--ca-file",
+            &ca,
+            "--email",
+            &member.email,
+            "--password-stdin",
+            "--format",
+            "json",
+        ],
+        &format!("{}\n", member.password),
+        &[],
+    );
+    assert_eq!(error_code(&output), "input.invalid");
+    let message = stderr(&output);
+    assert!(message.contains("keyring is not available"), "{message}");
+    assert!(message.contains("--store file"), "{message}");
+    assert!(message.contains("--store none"), "{message}");
+}
+
+#[test]
+fn token_file_wrong_passphrase() {
+    let service = Service::start("");
+    let machine = Machine::new();
+    machine.login(&service, Role::Marketer);
+    let output = machine.run(
+        &["whoami", "--format", "json"],
+        &[("SEALPOST_PASSPHRASE", "not the passphrase")],
+    );
+    assert_eq!(error_code(&output), "secrets.wrong_passphrase");
+}
