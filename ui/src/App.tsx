@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ListSummary, OpenListRequest, PendingUpload, Role, SessionInfo, Settings as SettingsValue } from "./backend/types";
 import { BackendError } from "./backend/backend";
-import { useBackend, useBackendEvent } from "./context";
+import { watchSession } from "./backend/watchSession";
+import { BackendContext, useBackend, useBackendEvent } from "./context";
 import { History } from "./screens/History";
 import { MapColumns, type Mapping } from "./screens/MapColumns";
 import { OpenList } from "./screens/OpenList";
@@ -69,6 +70,16 @@ export function App() {
     backend.currentSession().then(setSession, () => setSession(null));
     backend.getSettings().then((settings) => applyTheme(settings.theme), () => undefined);
   }, [backend]);
+
+  // Screens get a backend that returns to sign-in when a command reports the session ended.
+  const screensBackend = useMemo(
+    () =>
+      watchSession(backend, () => {
+        setSession(null);
+        setNotice("Your session has ended. Sign in again to continue.");
+      }),
+    [backend],
+  );
 
   const refreshPending = useCallback(() => {
     backend.pendingUploads().then(setPending, () => setPending([]));
@@ -176,64 +187,66 @@ export function App() {
   const needsList = (id: ScreenId) => (id === "preview" || id === "map") && list === null;
 
   return (
-    <div className="shell">
-      <header className="topbar">
-        <span className="brand">Sealpost</span>
-        <span className="who">
-          {session.email} · {session.role} · {session.accountName}
-        </span>
-        <button type="button" onClick={() => void signOut()}>Sign out</button>
-      </header>
-      <nav aria-label="Main" className="sidebar">
-        <ul>
-          {allowed.map((item) => (
-            <li key={item.id}>
-              <button
-                type="button"
-                aria-current={current === item.id ? "page" : undefined}
-                disabled={needsList(item.id)}
-                onClick={() => setScreen(item.id)}
-              >
-                {item.label}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <main className="content">
-        {pending.length > 0 && current !== "upload" && (
-          <div className="callout" role="status">
-            {pending.length === 1 ? "An upload was interrupted." : `${pending.length} uploads were interrupted.`}{" "}
-            <button type="button" onClick={() => setScreen("upload")}>Review and resume</button>
-          </div>
-        )}
-        {current === "open" && <OpenList list={list} request={openRequest} onOpened={opened} onContinue={() => setScreen("preview")} />}
-        {current === "preview" && list !== null && (
-          <Preview
-            list={list}
-            validation={validation?.listId === list.listId ? validation : null}
-            onValidate={() => startValidation(list.listId)}
-            onCancelValidation={() => void backend.cancelValidation(list.listId)}
-            onContinue={() => setScreen("map")}
-          />
-        )}
-        {current === "map" && list !== null && <MapColumns list={list} mapping={mapping} onMappingChange={mappingChanged} onContinue={() => setScreen("upload")} />}
-        {current === "upload" && (
-          <Upload
-            list={list}
-            validation={validation}
-            jobs={jobs}
-            pending={pending}
-            onStarted={(job) => setJobs((existing) => [job, ...existing.filter((item) => item.jobId !== job.jobId)])}
-            onPendingChanged={refreshPending}
-            onGoToPreview={() => setScreen("preview")}
-          />
-        )}
-        {current === "history" && <History session={session} />}
-        {current === "team" && session.role === "admin" && <Team session={session} />}
-        {current === "support" && <Support />}
-        {current === "settings" && <Settings onSaved={(settings) => applyTheme(settings.theme)} />}
-      </main>
-    </div>
+    <BackendContext.Provider value={screensBackend}>
+      <div className="shell">
+        <header className="topbar">
+          <span className="brand">Sealpost</span>
+          <span className="who">
+            {session.email} · {session.role} · {session.accountName}
+          </span>
+          <button type="button" onClick={() => void signOut()}>Sign out</button>
+        </header>
+        <nav aria-label="Main" className="sidebar">
+          <ul>
+            {allowed.map((item) => (
+              <li key={item.id}>
+                <button
+                  type="button"
+                  aria-current={current === item.id ? "page" : undefined}
+                  disabled={needsList(item.id)}
+                  onClick={() => setScreen(item.id)}
+                >
+                  {item.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main className="content">
+          {pending.length > 0 && current !== "upload" && (
+            <div className="callout" role="status">
+              {pending.length === 1 ? "An upload was interrupted." : `${pending.length} uploads were interrupted.`}{" "}
+              <button type="button" onClick={() => setScreen("upload")}>Review and resume</button>
+            </div>
+          )}
+          {current === "open" && <OpenList list={list} request={openRequest} onOpened={opened} onContinue={() => setScreen("preview")} />}
+          {current === "preview" && list !== null && (
+            <Preview
+              list={list}
+              validation={validation?.listId === list.listId ? validation : null}
+              onValidate={() => startValidation(list.listId)}
+              onCancelValidation={() => void backend.cancelValidation(list.listId)}
+              onContinue={() => setScreen("map")}
+            />
+          )}
+          {current === "map" && list !== null && <MapColumns list={list} mapping={mapping} onMappingChange={mappingChanged} onContinue={() => setScreen("upload")} />}
+          {current === "upload" && (
+            <Upload
+              list={list}
+              validation={validation}
+              jobs={jobs}
+              pending={pending}
+              onStarted={(job) => setJobs((existing) => [job, ...existing.filter((item) => item.jobId !== job.jobId)])}
+              onPendingChanged={refreshPending}
+              onGoToPreview={() => setScreen("preview")}
+            />
+          )}
+          {current === "history" && <History session={session} />}
+          {current === "team" && session.role === "admin" && <Team session={session} />}
+          {current === "support" && <Support />}
+          {current === "settings" && <Settings onSaved={(settings) => applyTheme(settings.theme)} />}
+        </main>
+      </div>
+    </BackendContext.Provider>
   );
 }

@@ -112,6 +112,15 @@ describe("sign in", () => {
     expect(await backend.currentSession()).toBeNull();
   });
 
+  it("returns to sign in when a command finds the session ended", async () => {
+    const { user, backend } = renderApp({ signedInAs: "marketer" });
+    const nav = await screen.findByRole("navigation", { name: "Main" });
+    backend.expireSession();
+    await user.click(within(nav).getByRole("button", { name: "History" }));
+    expect(await screen.findByText("Your session has ended. Sign in again to continue.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeInTheDocument();
+  });
+
   it("returns to sign in when the session ends", async () => {
     const { backend } = renderApp({ signedInAs: "marketer" });
     await screen.findByRole("navigation", { name: "Main" });

@@ -530,6 +530,11 @@ export class MemoryBackend implements Backend {
     return () => this.dropHandlers.delete(handler);
   }
 
+  /** Ends the session on the simulated service without telling the UI, as an idle timeout there would. */
+  expireSession(): void {
+    this.session = null;
+  }
+
   /** Simulates files dropped on the window. */
   dropFiles(paths: string[]): void {
     for (const handler of this.dropHandlers) {
