@@ -33,6 +33,8 @@ enum Command {
     Preview(commands::preview::Args),
     /// Make keys for, seal, open and inspect encrypted upload envelopes.
     Envelope(commands::envelope::Args),
+    /// Check a list, seal it and upload it to a campaign, resumably.
+    Upload(commands::upload::Args),
     /// Sign in to a Sealpost service and store the session token.
     Login(commands::account::session::LoginArgs),
     /// Sign out: end the session on the service and delete the stored token.
@@ -49,6 +51,8 @@ enum Command {
     Tokens(commands::account::tokens::Args),
     /// Read the audit log and check its hash chain (admins).
     Audit(commands::account::audit::Args),
+    /// Show the account's upload key; rotate and retire keys (admins).
+    UploadKey(commands::account::upload_key::Args),
     /// Write a zip for support: versions, settings and logs without secrets, and the
     /// timelines of recent failed uploads.
     Diagnostics(commands::account::diagnostics::Args),
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(args),
         Command::Preview(args) => commands::preview::run(args),
         Command::Envelope(args) => commands::envelope::run(args),
+        Command::Upload(args) => commands::upload::run(args),
         Command::Login(args) => commands::account::session::login(args),
         Command::Logout(args) => commands::account::session::logout(args),
         Command::Whoami(args) => commands::account::session::whoami(args),
@@ -70,6 +75,7 @@ fn main() -> ExitCode {
         Command::Members(args) => commands::account::members::run(args),
         Command::Tokens(args) => commands::account::tokens::run(args),
         Command::Audit(args) => commands::account::audit::run(args),
+        Command::UploadKey(args) => commands::account::upload_key::run(args),
         Command::Diagnostics(args) => commands::account::diagnostics::run(args),
     })
 }

@@ -6,4 +6,5 @@ mod list;
 mod output;
 pub(crate) mod preview;
 mod progress;
+pub(crate) mod upload;
 pub(crate) mod validate;

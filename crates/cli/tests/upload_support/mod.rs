@@ -1,0 +1,547 @@
+//! The pieces of the upload tests: the real service as a child process that a test can
+//! kill and restart, the `sealpost` command with a private home directory, a loopback TCP
+//! proxy that drops connections, and the single-pass seal to compare with.
+
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use sealpost_client::upload::{PassphraseFileResumeKey, open_saved_secrets};
+use sealpost_client::{Connection, Credential, ServerConfig};
+use sealpost_envelope::ResumableSealer;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+/// The passphrase of the resume key file that the tests' `sealpost` runs use, because
+/// the test machine has no keyring.
+pub(crate) const PASSPHRASE: &str = "upload tests passphrase";
+
+/// How long the service may take to start.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn server_binary() -> PathBuf {
+    let cli = PathBuf::from(env!("CARGO_BIN_EXE_sealpost"));
+    let path = cli
+        .parent()
+        .expect("the sealpost binary is in a directory")
+        .join("sealpost-server");
+    assert!(
+        path.exists(),
+        "the service binary {} is missing; build it first with `cargo build -p sealpost-server` \
+         (with the same CARGO_TARGET_DIR and profile as the tests)",
+        path.display()
+    );
+    path
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free loopback port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// The demo service in a temporary data directory, on a fixed loopback port so that it
+/// can be killed and started again where the client expects it.
+pub(crate) struct Service {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) port: u16,
+    child: Option<Child>,
+    pub(crate) kills: u32,
+}
+
+impl Service {
+    /// Starts a service. `limits` is TOML for the `[limits]` section, or empty for the
+    /// defaults.
+    pub(crate) fn start(limits: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        if !limits.is_empty() {
+            let root = dir.path();
+            let config = format!(
+                "database_url = \"sqlite://{db}\"\n\n[tls]\ncert = \"{cert}\"\nkey = \"{key}\"\n\n[limits]\n{limits}\n",
+                db = root.join("sealpost.db").display(),
+                cert = root.join("tls").join("server.pem").display(),
+                key = root.join("tls").join("server-key.pem").display(),
+            );
+            std::fs::write(root.join("sealpost.toml"), config).expect("write sealpost.toml");
+        }
+        let mut service = Self {
+            dir,
+            port: free_port(),
+            child: None,
+            kills: 0,
+        };
+        service.spawn();
+        service
+    }
+
+    fn spawn(&mut self) {
+        let log = File::options()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("service.log"))
+            .expect("open the service log");
+        // Without SEALPOST_TEST_CLAMD the scanner is a socket that does not exist, so
+        // uploads wait in scan_pending even on a machine that runs clamd.
+        let clamd = std::env::var("SEALPOST_TEST_CLAMD").unwrap_or_else(|_| {
+            format!("unix:{}", self.dir.path().join("no-clamd.sock").display())
+        });
+        let mut child = Command::new(server_binary())
+            .arg("demo")
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{}", self.port))
+            .arg("--clamd")
+            .arg(clamd)
+            .env("SEALPOST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("start sealpost-server");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (ready, ready_receiver) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if line.starts_with("Sealpost demo service:") {
+                    let _ = ready.send(());
+                }
+            }
+        });
+        if ready_receiver.recv_timeout(START_TIMEOUT).is_err() {
+            let _ = child.kill();
+            let log =
+                std::fs::read_to_string(self.dir.path().join("service.log")).unwrap_or_default();
+            panic!("the service did not start within {START_TIMEOUT:?}; its log:\n{log}");
+        }
+        self.child = Some(child);
+    }
+
+    /// Kills the service with SIGKILL, as a crash or power cut would.
+    pub(crate) fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("kill the service");
+            child.wait().expect("reap the service");
+            self.kills += 1;
+        }
+    }
+
+    /// Starts the service again on the same data directory and port.
+    pub(crate) fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+
+    pub(crate) fn url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.port)
+    }
+
+    pub(crate) fn ca(&self) -> PathBuf {
+        self.dir.path().join("tls").join("ca.pem")
+    }
+
+    /// The demo marketer's email and password for the Acme Mail account.
+    pub(crate) fn marketer(&self) -> (String, String) {
+        let text = std::fs::read(self.dir.path().join("demo-credentials.json"))
+            .expect("read demo-credentials.json");
+        let entries: Vec<serde_json::Value> = serde_json::from_slice(&text).expect("JSON");
+        let entry = entries
+            .iter()
+            .find(|entry| {
+                entry["role"] == "marketer"
+                    && entry["email"]
+                        .as_str()
+                        .is_some_and(|email| email.ends_with("@acme.example"))
+            })
+            .expect("a demo marketer of acme.example");
+        (
+            entry["email"].as_str().unwrap().to_owned(),
+            entry["password"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Signs the demo marketer in and returns the session token.
+    pub(crate) fn sign_in(&self) -> String {
+        let (email, password) = self.marketer();
+        let connection = self.connection(Credential::None);
+        let created: sealpost_api::SessionCreated = block_on(async {
+            let request = connection
+                .request(reqwest::Method::POST, "/v1/sessions")
+                .json(&sealpost_api::SignInRequest {
+                    email,
+                    password,
+                    totp: None,
+                });
+            connection.send_json(request).await
+        })
+        .expect("sign in as the demo marketer");
+        created.token
+    }
+
+    pub(crate) fn connection(&self, credential: Credential) -> Connection {
+        let config = ServerConfig::new(self.url()).with_ca_file(Some(self.ca()));
+        Connection::new(&config, credential).expect("connection to the test service")
+    }
+
+    /// Terminates an upload with tus DELETE, as the service does when one expires.
+    pub(crate) fn terminate(&self, token: &str, upload_id: &str) {
+        let connection = self.connection(Credential::from_token(token));
+        block_on(async {
+            let request = connection
+                .request(reqwest::Method::DELETE, &format!("/v1/uploads/{upload_id}"))
+                .header("tus-resumable", "1.0.0");
+            connection.send_empty(request).await
+        })
+        .expect("terminate the upload");
+    }
+
+    /// The SHA-256 of the complete upload as the service stored it, lowercase hex.
+    pub(crate) fn stored_sha256(&self, upload_id: &str) -> String {
+        let path = self
+            .dir
+            .path()
+            .join("uploads")
+            .join(format!("{upload_id}.blob"));
+        sha256_file(&path)
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+pub(crate) fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(future)
+}
+
+pub(crate) fn sha256_file(path: &Path) -> String {
+    let mut file =
+        File::open(path).unwrap_or_else(|error| panic!("open {}: {error}", path.display()));
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).expect("read the file");
+    hex::encode(hasher.finalize())
+}
+
+/// A private home for `sealpost` runs: its data directory holds the resume states.
+pub(crate) struct Client {
+    pub(crate) home: tempfile::TempDir,
+}
+
+impl Client {
+    pub(crate) fn new() -> Self {
+        Self {
+            home: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    pub(crate) fn state_dir(&self) -> PathBuf {
+        self.home
+            .path()
+            .join("data")
+            .join("sealpost")
+            .join("uploads")
+    }
+
+    /// The resume state files saved now.
+    pub(crate) fn state_files(&self) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(self.state_dir()) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| {
+                path.extension().is_some_and(|ext| ext == "json")
+                    && path
+                        .file_name()
+                        .is_some_and(|name| name != "resume-key.json")
+                    && path
+                        .file_name()
+                        .is_some_and(|name| name != "upload-key-pins.json")
+            })
+            .collect()
+    }
+
+    /// `sealpost upload FILE --campaign CAMPAIGN` with JSON output against `service`.
+    pub(crate) fn upload(
+        &self,
+        service: &Service,
+        token: &str,
+        file: &Path,
+        campaign: &str,
+    ) -> Command {
+        self.upload_at(&service.url(), service, token, file, campaign)
+    }
+
+    /// The same as [`Client::upload`], through another address such as a proxy's.
+    pub(crate) fn upload_at(
+        &self,
+        url: &str,
+        service: &Service,
+        token: &str,
+        file: &Path,
+        campaign: &str,
+    ) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sealpost"));
+        command
+            .arg("upload")
+            .arg(file)
+            .arg("--campaign")
+            .arg(campaign)
+            .arg("--server")
+            .arg(url)
+            .arg("--ca-file")
+            .arg(service.ca())
+            .arg("--format")
+            .arg("json")
+            .arg("--wait")
+            .arg("5");
+        self.environment(&mut command, token);
+        command
+    }
+
+    pub(crate) fn environment(&self, command: &mut Command, token: &str) {
+        let home = self.home.path();
+        command
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("SEALPOST_TOKEN", token)
+            .env("SEALPOST_PASSPHRASE", PASSPHRASE)
+            // No session bus, so the tests never touch a real keyring.
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("SEALPOST_SERVER")
+            .stdin(Stdio::null());
+    }
+
+    /// Opens the envelope secrets saved in a resume state file.
+    pub(crate) fn saved_secrets(&self, state_file: &Path) -> sealpost_envelope::UploadSecrets {
+        let keys = PassphraseFileResumeKey::new(
+            self.state_dir().join("resume-key.json"),
+            Zeroizing::new(PASSPHRASE.to_owned()),
+        );
+        open_saved_secrets(state_file, &keys).expect("open the saved secrets")
+    }
+}
+
+/// The SHA-256 of a single-pass seal of `list` with `secrets`, lowercase hex.
+pub(crate) fn single_pass_sha256(
+    secrets: &sealpost_envelope::UploadSecrets,
+    list: &Path,
+) -> String {
+    let file = File::open(list).expect("open the list");
+    let mut sealer = ResumableSealer::new(secrets, file);
+    let mut hasher = HashWriter(Sha256::new());
+    sealer.write_to(&mut hasher).expect("seal the list");
+    hex::encode(hasher.0.finalize())
+}
+
+struct HashWriter(Sha256);
+
+impl Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The JSON lines a `sealpost upload --format json` run printed.
+pub(crate) fn json_lines(output: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(output)
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|error| panic!("not JSON ({error}): {line}"))
+        })
+        .collect()
+}
+
+/// The `outcome` object of a finished run, with the run's output in the panic message
+/// when there is none.
+pub(crate) fn outcome(output: &Output) -> serde_json::Value {
+    json_lines(&output.stdout)
+        .into_iter()
+        .find_map(|line| line.get("outcome").cloned())
+        .unwrap_or_else(|| {
+            panic!(
+                "no outcome; status {:?}\nstdout:\n{}\nstderr:\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        })
+}
+
+/// The notices of one kind in a run's output.
+pub(crate) fn notices(lines: &[serde_json::Value], kind: &str) -> Vec<serde_json::Value> {
+    lines
+        .iter()
+        .filter(|line| line["notice"] == kind)
+        .cloned()
+        .collect()
+}
+
+/// Writes a list of `rows` valid, distinct UK recipients.
+pub(crate) fn write_generated_list(path: &Path, rows: usize) {
+    let mut out = std::io::BufWriter::new(File::create(path).expect("create the list"));
+    writeln!(out, "Name,Address 1,City,Postcode,Country").unwrap();
+    for row in 0..rows {
+        writeln!(
+            out,
+            "Recipient {row},{} High Street,London,SW1A 1AA,GB",
+            row + 1
+        )
+        .unwrap();
+    }
+    out.flush().unwrap();
+}
+
+/// A small deterministic random source for kill points; the seed is printed so a
+/// failing run can be repeated.
+pub(crate) struct Random(u64);
+
+impl Random {
+    pub(crate) fn seeded() -> Self {
+        let seed = std::env::var("SEALPOST_TEST_SEED")
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(1, |since| since.as_nanos() as u64)
+                    | 1
+            });
+        eprintln!("random seed: {seed} (set SEALPOST_TEST_SEED to repeat)");
+        Self(seed)
+    }
+
+    /// Returns a number in `low..high`.
+    pub(crate) fn between(&mut self, low: u64, high: u64) -> u64 {
+        // xorshift64
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        low + self.0 % (high - low)
+    }
+}
+
+/// A loopback TCP proxy in front of the service that can cut every open connection, so
+/// a test drops a connection in the middle of a PATCH body.
+pub(crate) struct CuttingProxy {
+    pub(crate) port: u16,
+    /// Bytes forwarded from clients to the service.
+    pub(crate) forwarded: Arc<AtomicU64>,
+    cut: Arc<AtomicBool>,
+    /// Connections cut so far.
+    pub(crate) cuts: Arc<AtomicU64>,
+}
+
+impl CuttingProxy {
+    pub(crate) fn start(target_port: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+        let port = listener.local_addr().unwrap().port();
+        let forwarded = Arc::new(AtomicU64::new(0));
+        let cut = Arc::new(AtomicBool::new(false));
+        let cuts = Arc::new(AtomicU64::new(0));
+        let (forwarded_in, cut_in, cuts_in) = (forwarded.clone(), cut.clone(), cuts.clone());
+        thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target_port)) else {
+                    continue;
+                };
+                let (forwarded, cut, cuts) =
+                    (forwarded_in.clone(), cut_in.clone(), cuts_in.clone());
+                thread::spawn(move || pump_pair(client, server, &forwarded, &cut, &cuts));
+            }
+        });
+        Self {
+            port,
+            forwarded,
+            cut,
+            cuts,
+        }
+    }
+
+    /// Cuts the connection that is forwarding bytes now, once.
+    pub(crate) fn cut_next(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+    }
+
+    pub(crate) fn url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.port)
+    }
+}
+
+fn pump_pair(
+    client: TcpStream,
+    server: TcpStream,
+    forwarded: &AtomicU64,
+    cut: &AtomicBool,
+    cuts: &AtomicU64,
+) {
+    let (Ok(client_reader), Ok(server_writer)) = (client.try_clone(), server.try_clone()) else {
+        return;
+    };
+    let back = thread::spawn(move || {
+        let mut server = server;
+        let mut client = client;
+        let _ = std::io::copy(&mut server, &mut client);
+        let _ = client.shutdown(Shutdown::Both);
+    });
+    let mut reader = client_reader;
+    let mut writer = server_writer;
+    let mut buffer = [0u8; 16 * 1024];
+    while let Ok(read) = reader.read(&mut buffer) {
+        if read == 0 {
+            break;
+        }
+        if writer.write_all(&buffer[..read]).is_err() {
+            break;
+        }
+        forwarded.fetch_add(read as u64, Ordering::SeqCst);
+        // Only a large read is part of a PATCH body, so the cut lands mid-body.
+        if read > 4096 && cut.swap(false, Ordering::SeqCst) {
+            cuts.fetch_add(1, Ordering::SeqCst);
+            let _ = reader.shutdown(Shutdown::Both);
+            let _ = writer.shutdown(Shutdown::Both);
+            break;
+        }
+    }
+    let _ = writer.shutdown(Shutdown::Both);
+    let _ = back.join();
+}
+
+/// Waits until `condition` holds or `timeout` passes; returns whether it held.
+pub(crate) fn wait_for(timeout: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if condition() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    condition()
+}
