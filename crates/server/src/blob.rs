@@ -6,6 +6,8 @@
 //! length. A completed upload is moved to its final name, so a reader never sees a
 //! partial object.
 
+pub mod s3;
+
 use std::io::SeekFrom;
 use std::path::{Path, PathBuf};
 
@@ -36,6 +38,23 @@ pub enum BlobError {
         found: u64,
         /// Bytes recorded as durable.
         expected: u64,
+    },
+    /// An object store request failed.
+    #[error("the object store failed for upload {id}")]
+    Store {
+        /// The upload.
+        id: Uuid,
+        /// The object store failure.
+        #[source]
+        source: object_store::Error,
+    },
+    /// The stored objects do not form the upload the database records.
+    #[error("the stored objects of upload {id} are inconsistent: {detail}")]
+    Layout {
+        /// The upload.
+        id: Uuid,
+        /// What is wrong.
+        detail: String,
     },
 }
 
@@ -74,7 +93,6 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
 
 /// Objects as files in one local directory: `ID.part` while receiving, `ID.blob` once
 /// complete.
-// NOTE: this is the only BlobStore so far; an S3-compatible one is not built yet.
 #[derive(Debug, Clone)]
 pub struct LocalDir {
     dir: PathBuf,

@@ -123,6 +123,34 @@ pub struct UploadConfig {
     pub max_size_bytes: u64,
     /// Seconds after creation at which an unfinished upload expires and is removed.
     pub expire_seconds: u64,
+    /// `s3://BUCKET/PREFIX` to store uploads in an S3-compatible bucket instead of `dir`.
+    pub blob_store: Option<String>,
+    /// The endpoint of an S3-compatible service, such as `https://minio.internal:9000`;
+    /// AWS when absent.
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region; `us-east-1` when absent.
+    pub s3_region: Option<String>,
+    /// The access key id; `SEALPOST_S3_ACCESS_KEY_ID` or `AWS_ACCESS_KEY_ID` override it.
+    pub s3_access_key_id: Option<String>,
+    /// The secret access key; `SEALPOST_S3_SECRET_ACCESS_KEY` or `AWS_SECRET_ACCESS_KEY`
+    /// override it. Never logged.
+    pub s3_secret_access_key: Option<Redacted>,
+    /// A session token for temporary credentials, from `AWS_SESSION_TOKEN` only.
+    #[serde(skip)]
+    pub s3_session_token: Option<Redacted>,
+    /// Allows an `http://` endpoint, for example a test server on the loopback interface.
+    pub s3_allow_http: bool,
+}
+
+/// A secret configuration value whose `Debug` output hides it.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Redacted(pub String);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("<redacted>")
+    }
 }
 
 impl Default for UploadConfig {
@@ -131,11 +159,63 @@ impl Default for UploadConfig {
             dir: None,
             max_size_bytes: 1 << 30,
             expire_seconds: 24 * 60 * 60,
+            blob_store: None,
+            s3_endpoint: None,
+            s3_region: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_session_token: None,
+            s3_allow_http: false,
         }
     }
 }
 
 impl UploadConfig {
+    /// The S3 settings when `blob_store` names a bucket; an error when credentials or
+    /// the URL are missing or invalid.
+    pub fn s3_settings(&self) -> Result<Option<crate::blob::s3::S3Settings>, ConfigError> {
+        let Some(url) = &self.blob_store else {
+            return Ok(None);
+        };
+        let invalid = |key: &'static str, message: String| ConfigError::Invalid { key, message };
+        crate::blob::s3::parse_s3_url(url)
+            .map_err(|message| invalid("uploads.blob_store", message))?;
+        let access_key_id = self.s3_access_key_id.clone().ok_or_else(|| {
+            invalid(
+                "uploads.s3_access_key_id",
+                "is required with an s3:// blob_store (or set SEALPOST_S3_ACCESS_KEY_ID)"
+                    .to_owned(),
+            )
+        })?;
+        let secret_access_key = self.s3_secret_access_key.clone().ok_or_else(|| {
+            invalid(
+                "uploads.s3_secret_access_key",
+                "is required with an s3:// blob_store (or set SEALPOST_S3_SECRET_ACCESS_KEY)"
+                    .to_owned(),
+            )
+        })?;
+        if let Some(endpoint) = &self.s3_endpoint {
+            let https = endpoint.starts_with("https://");
+            let http = endpoint.starts_with("http://");
+            if !(https || http && self.s3_allow_http) {
+                return Err(invalid(
+                    "uploads.s3_endpoint",
+                    "must be an https:// URL, or http:// with uploads.s3_allow_http = true"
+                        .to_owned(),
+                ));
+            }
+        }
+        Ok(Some(crate::blob::s3::S3Settings {
+            url: url.clone(),
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            access_key_id,
+            secret_access_key: secret_access_key.0,
+            session_token: self.s3_session_token.clone().map(|token| token.0),
+            allow_http: self.s3_allow_http,
+        }))
+    }
+
     /// The blob store directory; only a configuration parsed from text alone lacks one.
     pub fn dir_path(&self) -> Result<&Path, ConfigError> {
         self.dir.as_deref().ok_or_else(|| ConfigError::Invalid {
@@ -472,8 +552,10 @@ impl Config {
     }
 
     /// Applies `SEALPOST_LISTEN`, `SEALPOST_DATABASE_URL`, `SEALPOST_TLS_CERT`,
-    /// `SEALPOST_TLS_KEY`, `SEALPOST_LOG_FORMAT`, `SEALPOST_LOG` and
-    /// `SEALPOST_WEBHOOK_SECRET`, each replacing the file's value.
+    /// `SEALPOST_TLS_KEY`, `SEALPOST_LOG_FORMAT`, `SEALPOST_LOG`,
+    /// `SEALPOST_WEBHOOK_SECRET` and the S3 credentials (`SEALPOST_S3_ACCESS_KEY_ID` or
+    /// `AWS_ACCESS_KEY_ID`, `SEALPOST_S3_SECRET_ACCESS_KEY` or `AWS_SECRET_ACCESS_KEY`,
+    /// and `AWS_SESSION_TOKEN`), each replacing the file's value.
     pub fn apply_env(
         &mut self,
         lookup: impl Fn(&str) -> Option<String>,
@@ -511,6 +593,20 @@ impl Config {
         if let Some(value) = lookup("SEALPOST_WEBHOOK_SECRET") {
             self.alerts.webhook_secret = Some(value);
         }
+        let uploads = &mut self.uploads;
+        if let Some(value) =
+            lookup("SEALPOST_S3_ACCESS_KEY_ID").or_else(|| lookup("AWS_ACCESS_KEY_ID"))
+        {
+            uploads.s3_access_key_id = Some(value);
+        }
+        if let Some(value) =
+            lookup("SEALPOST_S3_SECRET_ACCESS_KEY").or_else(|| lookup("AWS_SECRET_ACCESS_KEY"))
+        {
+            uploads.s3_secret_access_key = Some(Redacted(value));
+        }
+        if let Some(value) = lookup("AWS_SESSION_TOKEN") {
+            uploads.s3_session_token = Some(Redacted(value));
+        }
         Ok(())
     }
 
@@ -530,6 +626,7 @@ impl Config {
 
     /// Checks every value except the existence of files.
     pub fn validate_values(&self) -> Result<(), ConfigError> {
+        self.uploads.s3_settings()?;
         let invalid = |key, message: String| Err(ConfigError::Invalid { key, message });
         let url = &self.database_url;
         if !(url.starts_with("sqlite:")

@@ -82,14 +82,8 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
                 .context("cannot load the upload key-encryption key; `init` and `demo` create it")
         },
     )?;
-    let blob_dir = config.uploads.dir_path()?;
-    let blobs = crate::blob::LocalDir::new(blob_dir).map_err(|error| {
-        anyhow::anyhow!(
-            "cannot create the upload directory {}: {error}",
-            blob_dir.display()
-        )
-    })?;
-    let state = AppState::new(config, db, Arc::new(provider), Arc::new(blobs))?;
+    let blobs = blob_store(&config)?;
+    let state = AppState::new(config, db, Arc::new(provider), blobs)?;
     let app = crate::http::router(state.clone());
     let (stop, stopped) = watch::channel(false);
     let acceptor = TlsAcceptor::from(tls);
@@ -225,4 +219,22 @@ pub async fn shutdown_signal() {
         () = interrupt => {},
         () = terminate => {},
     }
+}
+
+/// Opens the configured blob store: the S3 bucket of `uploads.blob_store`, else the
+/// local upload directory.
+fn blob_store(config: &Config) -> anyhow::Result<Arc<dyn crate::blob::BlobStore>> {
+    if let Some(settings) = config.uploads.s3_settings()? {
+        let store = crate::blob::s3::S3Store::new(&settings).map_err(anyhow::Error::msg)?;
+        tracing::info!(blob_store = %settings.url, "storing uploads in an S3-compatible bucket");
+        return Ok(Arc::new(store));
+    }
+    let blob_dir = config.uploads.dir_path()?;
+    let blobs = crate::blob::LocalDir::new(blob_dir).map_err(|error| {
+        anyhow::anyhow!(
+            "cannot create the upload directory {}: {error}",
+            blob_dir.display()
+        )
+    })?;
+    Ok(Arc::new(blobs))
 }

@@ -64,6 +64,7 @@ impl Alerts {
             .upload_volume(account_id, at - span, at - window)
             .await?;
         let baseline_span = span - window;
+
         let by_count = recent.uploads >= i64::from(config.upload_volume_min_uploads)
             && far_above(
                 recent.uploads,
@@ -84,6 +85,7 @@ impl Alerts {
         if !(by_count || by_bytes) {
             return Ok(());
         }
+
         let details = serde_json::json!({
             "uploads": recent.uploads,
             "bytes": recent.bytes,
@@ -145,8 +147,8 @@ impl Alerts {
         .await
     }
 
-    /// Raises an alert for an upload sealed to `key_id`, which the account does not
-    /// have or has retired (`retired` tells which).
+    /// Raises an alert for an upload sealed to `key_id`, which the account has retired
+    /// when `retired` is true, or does not have at all.
     pub async fn unknown_upload_key(
         &self,
         account_id: Uuid,

@@ -13,6 +13,7 @@ mod key_retirement;
 mod limits;
 mod processing;
 mod roles;
+mod s3;
 mod tls;
 mod tokens;
 mod tus;
