@@ -1,5 +1,5 @@
-// The bridge types are generated from the app's Rust types into src/bindings; this module
-// re-exports them and adds the map from event names to payload types.
+// The app's Rust side generates the bridge types into src/bindings. This module re-exports
+// them and adds the map from event names to payload types.
 import type { SessionEnded, UploadFinished, UploadProgress, ValidationDone, ValidationProgress } from "../bindings";
 
 export type * from "../bindings";

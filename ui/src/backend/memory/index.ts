@@ -132,6 +132,7 @@ export class MemoryBackend implements Backend {
   async signIn(request: T.SignInRequest): Promise<T.SessionInfo> {
     await pause();
     checkServer(request.serverUrl, request.caFile);
+
     if (request.storage === "keyring" && this.options.keyringAvailable === false) {
       throw fail("keyring.unavailable", "The system keyring is not available: no Secret Service provider is running.");
     }
@@ -141,6 +142,7 @@ export class MemoryBackend implements Backend {
     if (request.email === "locked@acme.example" || this.failures >= LOCKOUT_AFTER) {
       throw new BackendError({ code: "auth.locked", message: "Too many failed sign-ins.", retryAfterSeconds: 900 });
     }
+
     const user = DEMO_USERS.find((candidate) => candidate.email === request.email.trim().toLowerCase());
     if (user === undefined || user.password !== request.password) {
       this.failures += 1;
@@ -152,10 +154,11 @@ export class MemoryBackend implements Backend {
       }
       if (request.totp !== user.totp) {
         this.failures += 1;
-        // The service answers a wrong code like a wrong password.
+        // The service rejects a wrong code the same way as a wrong password.
         throw fail("auth.invalid_credentials", "The email, password or code is wrong.");
       }
     }
+
     this.failures = 0;
     this.settings = { ...this.settings, serverUrl: request.serverUrl, email: user.email, ...(request.caFile ? { caFile: request.caFile } : {}) };
     this.session = this.sessionFor(user.email, user.role, user.memberId);
