@@ -13,7 +13,7 @@ const MAX_PAGES: usize = 50;
 
 /// Returns the id of the campaign named `name_or_id`: the text itself when it is a
 /// campaign id, else the newest campaign with exactly that name. When none has it, a
-/// draft campaign with that name is created and a notice says so.
+/// draft campaign with that name is created and reported in a notice.
 pub(crate) async fn resolve(
     connection: &Connection,
     name_or_id: &str,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::error::ClientError;
 
-/// Why an upload stopped.
+/// The reason an upload stopped.
 ///
 /// Every variant keeps the upload resumable where it can be: after
 /// [`UploadError::Cancelled`], [`UploadError::RetriesExhausted`] and a failed request, the
@@ -127,7 +127,7 @@ pub enum UploadError {
     #[error("cannot seal the list: {0}")]
     Seal(#[source] sealpost_envelope::Error),
 
-    /// The service answered in a way the tus protocol does not allow.
+    /// The service sent a response that the tus protocol does not allow.
     #[error("the service broke the upload protocol: {0}; try again, and report it if it repeats")]
     Protocol(String),
 

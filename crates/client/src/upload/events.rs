@@ -113,7 +113,7 @@ impl EventSink {
 
     fn send(&self, event: UploadEvent) {
         if let Some(sender) = &self.0 {
-            // An error only means the receiver was dropped: nobody watches any more.
+            // An error only means the receiver was dropped, so no one is watching.
             let _ = sender.send(event);
         }
     }

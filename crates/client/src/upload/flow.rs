@@ -238,7 +238,7 @@ async fn validate_locally(
     Ok(validation)
 }
 
-/// Loads the saved state as `request.resume` asks: discarded (and its upload
+/// Loads the saved state as `request.resume` requests: discarded (and its upload
 /// terminated) for a restart, required for `--resume`.
 async fn prepare_saved(
     connection: &Connection,

@@ -17,7 +17,7 @@ const KEYRING_SERVICE: &str = "sealpost";
 /// The keyring entry of the resume key.
 const KEYRING_USER: &str = "upload-resume-key";
 
-/// A place that holds the resume key.
+/// A store for the resume key.
 pub trait ResumeKeyStore: std::fmt::Debug + Send + Sync {
     /// Returns the key, creating and storing a new one on first use.
     fn load_or_create(&self) -> Result<ResumeKey, UploadError>;
@@ -47,7 +47,7 @@ impl KeyringResumeKey {
         }
     }
 
-    /// Checks that the OS keyring answers, so a caller can choose a fallback.
+    /// Checks that the OS keyring responds, so a caller can choose a fallback.
     pub fn available(&self) -> Result<(), UploadError> {
         self.load_or_create().map(drop)
     }
@@ -176,7 +176,7 @@ impl ResumeKeyStore for PassphraseFileResumeKey {
     }
 }
 
-/// Picks the OS keyring when it answers; else the passphrase-encrypted file `fallback`
+/// Picks the OS keyring when it responds; else the passphrase-encrypted file `fallback`
 /// when a passphrase is given; else this process's memory.
 pub fn default_store(fallback: Option<(PathBuf, Zeroizing<String>)>) -> Box<dyn ResumeKeyStore> {
     let keyring = KeyringResumeKey::new();

@@ -70,7 +70,7 @@ impl Backoff {
             if wait > self.policy.max_retry_after {
                 return None;
             }
-            // A little jitter on top, so clients told the same time do not return at once.
+            // A little jitter on top, so clients given the same delay do not return at once.
             return Some(wait + jitter(self.policy.initial_delay));
         }
         let exponent = (self.attempts - 1).min(20);

@@ -110,9 +110,9 @@ pub(crate) struct Transfer<'a> {
 /// How a transfer ended without an error.
 #[derive(Debug)]
 pub(crate) enum TransferEnd {
-    /// The service holds every byte.
+    /// The service stored every byte.
     Complete,
-    /// The service no longer has the upload (404 or 410); the reason says which.
+    /// The service no longer has the upload (404 or 410), for the reason given.
     Forgotten(String),
 }
 
@@ -274,7 +274,7 @@ impl Transfer<'_> {
         self.resynchronise(None, 0, backoff).await
     }
 
-    /// Waits as `failure` calls for (when there is one), then asks the service for its
+    /// Waits as `failure` calls for (when there is one), then requests the upload's
     /// offset with HEAD. Returns `None` when the service no longer has the upload.
     async fn resynchronise(
         &self,

@@ -18,7 +18,7 @@ const OFFSET_CONTENT_TYPE: &str = "application/offset+octet-stream";
 /// The collection that uploads are created in.
 pub(crate) const UPLOADS_PATH: &str = "/v1/uploads";
 
-/// Where an upload stands on the service.
+/// The progress of an upload on the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Offset {
     /// Bytes stored durably.
