@@ -262,3 +262,57 @@ fn diagnostics_bundle_has_no_secrets() {
         );
     }
 }
+
+#[test]
+fn upload_key_rotate_and_retire() {
+    let service = Service::start("");
+    let admin = Machine::new();
+    let env = admin.login(&service, Role::Admin);
+    let first = json(&admin.run(&["upload-key", "show", "--format", "json"], &env));
+    let first_id = first["key_id"].as_str().expect("key id").to_owned();
+    assert_eq!(first["generation"], 1);
+
+    let current = admin.run(
+        &["upload-key", "retire", &first_id, "--format", "json"],
+        &env,
+    );
+    assert_eq!(error_code(&current), "http.conflict");
+
+    let second = json(&admin.run(&["upload-key", "rotate", "--format", "json"], &env));
+    assert_eq!(second["generation"], 2);
+    assert_ne!(second["key_id"], first["key_id"]);
+    let retired = json(&admin.run(
+        &["upload-key", "retire", &first_id, "--format", "json"],
+        &env,
+    ));
+    assert!(retired["retired_at"].is_string(), "{retired}");
+
+    let malformed = admin.run(&["upload-key", "retire", "abc", "--format", "json"], &env);
+    assert_eq!(error_code(&malformed), "input.invalid");
+
+    let marketer = Machine::new();
+    let env = marketer.login(&service, Role::Marketer);
+    let refused = marketer.run(&["upload-key", "rotate", "--format", "json"], &env);
+    assert_eq!(error_code(&refused), "permission.denied");
+}
+
+#[test]
+fn campaign_status_changes() {
+    let service = Service::start("");
+    let machine = Machine::new();
+    let env = machine.login(&service, Role::Marketer);
+    let created = json(&machine.run(&["campaigns", "create", "Autumn", "--format", "json"], &env));
+    let id = created["id"].as_str().expect("campaign id").to_owned();
+    for status in ["ready", "submitted", "archived"] {
+        let changed = json(&machine.run(
+            &["campaigns", "set-status", &id, status, "--format", "json"],
+            &env,
+        ));
+        assert_eq!(changed["status"], status);
+    }
+    let back = machine.run(
+        &["campaigns", "set-status", &id, "draft", "--format", "json"],
+        &env,
+    );
+    assert_eq!(error_code(&back), "http.conflict");
+}

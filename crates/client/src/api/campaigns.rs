@@ -1,7 +1,9 @@
 //! Campaigns: `GET`/`POST /v1/campaigns` and `GET`/`PATCH /v1/campaigns/{id}`.
 
 use reqwest::Method;
-use sealpost_api::{Campaign, CampaignPage, CampaignRequest};
+use sealpost_api::{
+    Campaign, CampaignDetail, CampaignPage, CampaignRequest, CampaignStatusRequest,
+};
 use uuid::Uuid;
 
 use super::query;
@@ -52,21 +54,24 @@ pub async fn create(connection: &Connection, name: &str) -> Result<Campaign, Cli
     connection.send_json(builder).await
 }
 
-/// Fetches one campaign with its uploads (`GET /v1/campaigns/{id}`), as the service's
-/// JSON.
-pub async fn show(connection: &Connection, id: Uuid) -> Result<serde_json::Value, ClientError> {
+/// Fetches one campaign with its uploads (`GET /v1/campaigns/{id}`).
+pub async fn show(connection: &Connection, id: Uuid) -> Result<CampaignDetail, ClientError> {
     let builder = connection.request(Method::GET, &format!("/v1/campaigns/{id}"));
     connection.send_json(builder).await
 }
 
-/// Changes a campaign's status (`PATCH /v1/campaigns/{id}`).
+/// Changes a campaign's status (`PATCH /v1/campaigns/{id}`): `draft` and `ready` move
+/// to each other, `submitted` follows `ready`, and any campaign may be `archived`.
 pub async fn set_status(
     connection: &Connection,
     id: Uuid,
     status: &str,
-) -> Result<serde_json::Value, ClientError> {
+) -> Result<Campaign, ClientError> {
+    let body = CampaignStatusRequest {
+        status: status.trim().to_owned(),
+    };
     let builder = connection
         .request(Method::PATCH, &format!("/v1/campaigns/{id}"))
-        .json(&serde_json::json!({ "status": status }));
+        .json(&body);
     connection.send_json(builder).await
 }

@@ -1,7 +1,7 @@
 //! Upload history: `GET /v1/uploads`, `GET /v1/uploads/{id}` and its events.
 
 use reqwest::Method;
-use sealpost_api::{UploadPage, UploadTimeline};
+use sealpost_api::{UploadDetail, UploadPage, UploadTimeline};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -46,8 +46,8 @@ pub async fn list(
     connection.send_json(builder).await
 }
 
-/// Fetches one upload with its outcome (`GET /v1/uploads/{id}`), as the service's JSON.
-pub async fn show(connection: &Connection, id: Uuid) -> Result<serde_json::Value, ClientError> {
+/// Fetches one upload with its outcome (`GET /v1/uploads/{id}`).
+pub async fn show(connection: &Connection, id: Uuid) -> Result<UploadDetail, ClientError> {
     let builder = connection.request(Method::GET, &format!("/v1/uploads/{id}"));
     connection.send_json(builder).await
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use sealpost_api::{Campaign, CampaignPage};
+use sealpost_api::{Campaign, CampaignDetail, CampaignPage};
 use sealpost_client::api::campaigns::{self, CampaignFilter};
 use sealpost_client::api::parse_id;
 
@@ -41,6 +41,14 @@ enum Command {
     Show {
         /// The campaign id.
         id: String,
+    },
+    /// Change a campaign's status: draft and ready move to each other, submitted
+    /// follows ready, and any campaign may be archived (for good).
+    SetStatus {
+        /// The campaign id.
+        id: String,
+        /// The new status: draft, ready, submitted or archived.
+        status: String,
     },
 }
 
@@ -84,6 +92,15 @@ pub(crate) fn run(args: Args) -> ExitCode {
             });
             finish(format, result, show_text)
         }
+        Command::SetStatus { id, status } => {
+            let result = parse_id(&id, "campaign").and_then(|id| {
+                let connection = args.target.connect()?;
+                block_on(campaigns::set_status(&connection, id, &status))?
+            });
+            finish(format, result, |campaign| {
+                format!("Campaign {} is now {}.\n", campaign.id, campaign.status)
+            })
+        }
     }
 }
 
@@ -109,41 +126,25 @@ fn page_text(page: &CampaignPage) -> String {
     text
 }
 
-fn show_text(detail: &serde_json::Value) -> String {
-    let campaign = &detail["campaign"];
+fn show_text(detail: &CampaignDetail) -> String {
+    let campaign = &detail.campaign;
     let mut text = format!(
-        "id: {}\nname: {}\nstatus: {}\nowner: {}\ncreated: {}\n",
-        plain(&campaign["id"]),
-        plain(&campaign["name"]),
-        plain(&campaign["status"]),
-        plain(&campaign["owner_id"]),
-        plain(&campaign["created_at"]),
+        "id: {}\nname: {}\nstatus: {}\nowner: {}\ncreated: {}\n\nuploads:\n",
+        campaign.id,
+        campaign.name,
+        campaign.status,
+        campaign.owner_id,
+        table::time(Some(campaign.created_at)),
     );
-    let uploads = detail["uploads"].as_array().cloned().unwrap_or_default();
-    let rows: Vec<Vec<String>> = uploads
-        .iter()
-        .map(|upload| {
-            vec![
-                plain(&upload["id"]),
-                plain(&upload["state"]),
-                plain(&upload["created_at"]),
-                plain(&upload["reason"]),
-            ]
-        })
-        .collect();
-    text.push_str("\nuploads:\n");
-    text.push_str(&table::render(&["ID", "STATE", "CREATED", "REASON"], &rows));
-    if detail["more_uploads"].as_bool() == Some(true) {
-        text.push_str("More uploads: sealpost uploads list --campaign ID\n");
+    text.push_str(&table::render(
+        &super::history::UPLOAD_HEADER,
+        &super::history::upload_rows(&detail.uploads),
+    ));
+    if detail.more_uploads {
+        text.push_str(&format!(
+            "More uploads: sealpost uploads list --campaign {}\n",
+            campaign.id
+        ));
     }
     text
-}
-
-/// A JSON value as plain text: strings without quotes, `-` for null.
-pub(super) fn plain(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::Null => "-".to_owned(),
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
 }

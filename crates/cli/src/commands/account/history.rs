@@ -2,14 +2,13 @@
 
 use std::process::ExitCode;
 
-use sealpost_api::{UploadPage, UploadSummary, UploadTimeline};
+use sealpost_api::{UploadDetail, UploadPage, UploadSummary, UploadTimeline};
 use sealpost_client::ClientError;
 use sealpost_client::api::parse_id;
 use sealpost_client::api::uploads::{self, UploadFilter};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::campaigns::plain;
 use super::target::Target;
 use super::{block_on, finish, table};
 
@@ -148,7 +147,8 @@ pub(super) fn upload_rows(uploads: &[UploadSummary]) -> Vec<Vec<String>> {
         .collect()
 }
 
-const UPLOAD_HEADER: [&str; 6] = ["ID", "STATE", "BYTES", "CREATED", "CAMPAIGN", "REASON"];
+pub(super) const UPLOAD_HEADER: [&str; 6] =
+    ["ID", "STATE", "BYTES", "CREATED", "CAMPAIGN", "REASON"];
 
 fn page_text(page: &UploadPage) -> String {
     let mut text = table::render(&UPLOAD_HEADER, &upload_rows(&page.uploads));
@@ -158,24 +158,24 @@ fn page_text(page: &UploadPage) -> String {
     text
 }
 
-fn show_text(upload: &serde_json::Value) -> String {
-    let mut text = String::new();
-    for field in [
-        "id",
-        "state",
-        "reason",
-        "owner_id",
-        "campaign_id",
-        "length",
-        "offset",
-        "created_at",
-        "updated_at",
-        "completed_at",
-        "expires_at",
-    ] {
-        text.push_str(&format!("{field}: {}\n", plain(&upload[field])));
-    }
-    if let Some(validation) = upload.get("validation").filter(|v| !v.is_null()) {
+fn show_text(upload: &UploadDetail) -> String {
+    let optional = |value: Option<String>| value.unwrap_or_else(|| "-".to_owned());
+    let mut text = format!(
+        "id: {}\nstate: {}\nreason: {}\nowner: {}\ncampaign: {}\nbytes: {}/{}\n\
+         created: {}\nupdated: {}\ncompleted: {}\nexpires: {}\n",
+        upload.id,
+        upload.state,
+        optional(upload.reason.clone()),
+        upload.owner_id,
+        optional(upload.campaign_id.map(|id| id.to_string())),
+        upload.offset,
+        upload.length,
+        table::time(Some(upload.created_at)),
+        table::time(Some(upload.updated_at)),
+        table::time(upload.completed_at),
+        table::time(upload.expires_at),
+    );
+    if let Some(validation) = &upload.validation {
         text.push_str(&format!("validation: {validation}\n"));
     }
     text

@@ -13,6 +13,7 @@ pub(crate) mod session;
 mod table;
 pub(crate) mod target;
 pub(crate) mod tokens;
+pub(crate) mod upload_key;
 
 use std::future::Future;
 use std::process::ExitCode;
