@@ -106,6 +106,13 @@ describe("team", () => {
     expect(within(row).queryByRole("button", { name: /Revoke/ })).not.toBeInTheDocument();
   });
 
+  it("reports a broken audit chain", async () => {
+    const { user, backend } = await openTeam();
+    backend.tamperAudit(4);
+    await user.click(screen.getByRole("button", { name: "Verify chain" }));
+    expect(await screen.findByText(/The chain is broken at entry 4/)).toBeInTheDocument();
+  });
+
   it("rotates the upload key", async () => {
     const { user } = await openTeam();
     await user.click(screen.getByRole("button", { name: "Rotate upload key" }));

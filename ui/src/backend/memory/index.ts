@@ -82,6 +82,7 @@ export class MemoryBackend implements Backend {
   private settings: T.Settings = { theme: "system", logLevel: "info", serverUrl: "https://127.0.0.1:8443" };
   private session: T.SessionInfo | null = null;
   private failures = 0;
+  private tamperedEntry: number | undefined;
   private nextId = 1;
   private timer: ReturnType<typeof setInterval> | undefined;
   private members = demoMembers();
@@ -516,7 +517,15 @@ export class MemoryBackend implements Backend {
 
   async auditVerify(): Promise<T.AuditVerification> {
     this.requireAdmin();
+    if (this.tamperedEntry !== undefined) {
+      return { ok: false, entries: this.audit.length, firstBadEntry: this.tamperedEntry };
+    }
     return { ok: true, entries: this.audit.length };
+  }
+
+  /** Marks an audit entry as changed after it was written, so verification fails there. */
+  tamperAudit(seq: number): void {
+    this.tamperedEntry = seq;
   }
 
   // Events, dialogs and notifications
