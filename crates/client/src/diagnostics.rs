@@ -1,9 +1,9 @@
 //! Diagnostic bundles: a zip for support with no secrets and no list contents.
 //!
 //! The bundle contains the client version and platform, the server profile (which never
-//! contains secrets), the recent log lines with tokens redacted, who the credential
-//! belongs to, and the timelines of the most recent rejected and quarantined uploads
-//! without their validation summaries (which can quote cells of the list).
+//! contains secrets), the recent log lines with tokens redacted, and who the credential
+//! belongs to. It adds the timelines of the most recent rejected and quarantined uploads,
+//! without their validation summaries, because those can quote cells of the list.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -23,7 +23,7 @@ pub const LOG_LINES: usize = 500;
 /// Failed uploads per state (`rejected`, `quarantined`) whose timelines are included.
 pub const FAILED_UPLOADS_PER_STATE: u16 = 5;
 
-/// What a bundle was built from, for the caller to report.
+/// Contents of a written bundle, for the caller to report.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BundleSummary {
     /// Files written into the zip.

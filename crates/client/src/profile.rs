@@ -15,7 +15,7 @@ use crate::error::ClientError;
 /// The environment variable that overrides the config directory.
 pub const CONFIG_DIR_ENV: &str = "SEALPOST_CONFIG_DIR";
 
-/// Where a server's session token is stored.
+/// Storage place of a server's session token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenStorage {
@@ -41,7 +41,7 @@ pub struct Profile {
     /// The upload key id seen at the last upload, to notice a rotation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_key_id: Option<String>,
-    /// Where the session token is stored.
+    /// Storage place of the session token.
     pub token_storage: TokenStorage,
 }
 

@@ -292,8 +292,8 @@ fn upload_key_rotate_and_retire() {
 
     let marketer = Machine::new();
     let env = marketer.login(&service, Role::Marketer);
-    let refused = marketer.run(&["upload-key", "rotate", "--format", "json"], &env);
-    assert_eq!(error_code(&refused), "permission.denied");
+    let rejected = marketer.run(&["upload-key", "rotate", "--format", "json"], &env);
+    assert_eq!(error_code(&rejected), "permission.denied");
 }
 
 #[test]

@@ -86,7 +86,7 @@ impl Service {
         }
     }
 
-    /// The demo member of `role` in the Acme account.
+    /// Finds the demo member of `role` in the Acme account.
     pub(crate) fn member(&self, role: Role) -> &DemoCredential {
         self.credentials
             .iter()
@@ -123,7 +123,7 @@ impl Machine {
         self.home.path().join("config")
     }
 
-    /// A `sealpost` command with this machine's environment.
+    /// Builds a `sealpost` command with this machine's environment.
     pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_sealpost"));
         command

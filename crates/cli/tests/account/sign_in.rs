@@ -158,11 +158,11 @@ fn api_token_works_without_login() {
         &env,
     ));
     assert!(uploads["uploads"].is_array(), "{uploads}");
-    let refused = robot.run(
+    let rejected = robot.run(
         &["members", "list", "--ca-file", &ca, "--format", "json"],
         &env,
     );
-    assert_eq!(error_code(&refused), "permission.denied");
+    assert_eq!(error_code(&rejected), "permission.denied");
 }
 
 #[test]

@@ -24,9 +24,9 @@ fn unknown_ca_named_then_accepted() {
         machine.run_with_input(&args, &format!("{}\n", member.password), &[])
     };
 
-    let refused = login(&[]);
-    assert_eq!(error_code(&refused), "tls.unknown_issuer");
-    let message = stderr(&refused);
+    let rejected = login(&[]);
+    assert_eq!(error_code(&rejected), "tls.unknown_issuer");
+    let message = stderr(&rejected);
     assert!(
         message.contains("unknown certificate authority"),
         "{message}"

@@ -86,7 +86,7 @@ pub struct ChainReport {
 pub struct ChainFailure {
     /// The entry's sequence number.
     pub seq: i64,
-    /// What does not match.
+    /// The mismatch found.
     pub reason: String,
 }
 
@@ -147,10 +147,10 @@ const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000
 /// The domain tag that starts every hashed encoding.
 const DOMAIN: &[u8] = b"sealpost-audit-v1";
 
-/// Computes the hex SHA-256 of an entry's canonical encoding: the domain tag, then each
-/// field in a fixed order, each as one presence byte (0 absent, 1 present) followed,
-/// when present, by its UTF-8 length as 8 bytes big-endian and the bytes. Integers and
-/// the time (Unix seconds) are written in decimal.
+/// Computes the hex SHA-256 of an entry's canonical encoding, the one the service hashes.
+/// The encoding is the domain tag, then each field in a fixed order. A field is one
+/// presence byte (0 absent, 1 present), then for a present field its UTF-8 length as 8
+/// bytes big-endian and the bytes. Integers and the time (Unix seconds) are in decimal.
 fn entry_hash(entry: &AuditEntry) -> String {
     let seq = entry.seq.to_string();
     let at = entry.at.unix_timestamp().to_string();

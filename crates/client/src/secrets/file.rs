@@ -1,8 +1,8 @@
 //! Session tokens in a file encrypted under a passphrase, for machines without a keyring.
 //!
-//! The key is Argon2id of the passphrase with a random 16-byte salt; the token is sealed
-//! with AES-256-GCM under a random 12-byte nonce, with the server URL as associated data
-//! so that a file renamed to another server does not open. The file is JSON with the KDF
+//! The key is Argon2id of the passphrase with a random 16-byte salt. The token is sealed
+//! with AES-256-GCM under a random 12-byte nonce. The server URL is the associated data,
+//! so a file renamed to another server does not open. The file is JSON with the KDF
 //! parameters, salt, nonce and ciphertext in base64, mode 0600.
 
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ struct TokenFile {
 
 const FORMAT: &str = "sealpost-token-file-v1";
 
-/// The token file of a server inside the config directory.
+/// Returns the token file of a server inside the config directory.
 pub fn token_file_path(config_dir: &Path, url: &str) -> Result<PathBuf, ClientError> {
     Ok(config_dir
         .join("tokens")

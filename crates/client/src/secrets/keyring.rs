@@ -1,8 +1,8 @@
 //! Session tokens in the OS keyring through the `keyring` crate (version 4).
 //!
 //! On Linux that crate talks to the Secret Service over D-Bus (GNOME Keyring, KWallet).
-//! It has no in-memory fallback: when no keyring is reachable, [`keyring_status`] says so
-//! and the caller chooses another place for the token.
+//! It has no in-memory fallback: when no keyring is reachable, [`keyring_status`] returns
+//! an error and the caller chooses another place for the token.
 
 use keyring::Entry;
 
@@ -35,7 +35,7 @@ pub struct KeyringStore {
 }
 
 impl KeyringStore {
-    /// The store for the server at `url`.
+    /// Creates the store for the server at `url`.
     pub fn new(url: &str) -> KeyringStore {
         KeyringStore {
             account: url.trim().trim_end_matches('/').to_owned(),

@@ -1,4 +1,4 @@
-//! Where session tokens are kept: the OS keyring, a passphrase-encrypted file, or only
+//! Session token storage: the OS keyring, a passphrase-encrypted file, or only
 //! the running process. A token is never written in plain text.
 //!
 //! The keyring calls block (they talk to D-Bus on Linux), so async callers should run

@@ -15,7 +15,7 @@ pub(crate) struct Args {
     #[command(flatten)]
     target: Target,
 
-    /// Where to write the zip.
+    /// Output path of the zip.
     #[arg(
         long,
         short,

@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use super::output;
 
-/// How account commands print their result.
+/// Output format of the account commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub(crate) enum Format {
     /// Aligned columns for people.

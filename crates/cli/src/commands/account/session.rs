@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use super::target::{Target, passphrase, stored_session};
 use super::{Format, block_on, finish};
 
-/// Where `login` keeps the session token.
+/// Storage for the session token that `login` receives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub(crate) enum Store {
     /// The system keyring when it is available; otherwise ask (or fail without a
@@ -53,7 +53,7 @@ pub(crate) struct LoginArgs {
     #[arg(long, value_name = "CODE")]
     totp: Option<String>,
 
-    /// Where to keep the session token.
+    /// Storage for the session token.
     #[arg(long, value_enum, default_value_t)]
     store: Store,
 
