@@ -123,6 +123,9 @@ pub struct UploadConfig {
     pub max_size_bytes: u64,
     /// Seconds after creation at which an unfinished upload expires and is removed.
     pub expire_seconds: u64,
+    /// Seconds a PATCH body may go without a byte before the service ends the request,
+    /// keeping the bytes received (unless the request carried a checksum).
+    pub patch_idle_timeout_seconds: u64,
     /// `s3://BUCKET/PREFIX` to store uploads in an S3-compatible bucket instead of `dir`.
     pub blob_store: Option<String>,
     /// The endpoint of an S3-compatible service, such as `https://minio.internal:9000`;
@@ -159,6 +162,7 @@ impl Default for UploadConfig {
             dir: None,
             max_size_bytes: 1 << 30,
             expire_seconds: 24 * 60 * 60,
+            patch_idle_timeout_seconds: 60,
             blob_store: None,
             s3_endpoint: None,
             s3_region: None,
@@ -171,8 +175,8 @@ impl Default for UploadConfig {
 }
 
 impl UploadConfig {
-    /// The S3 settings when `blob_store` names a bucket; an error when credentials or
-    /// the URL are missing or invalid.
+    /// Builds the S3 settings when `blob_store` names a bucket. Fails when the URL or a
+    /// credential is missing or invalid.
     pub fn s3_settings(&self) -> Result<Option<crate::blob::s3::S3Settings>, ConfigError> {
         let Some(url) = &self.blob_store else {
             return Ok(None);
@@ -721,6 +725,12 @@ impl Config {
             return invalid(
                 "alerts.upload_baseline_seconds",
                 "must be longer than alerts.upload_volume_window_seconds, which must be greater than zero".to_owned(),
+            );
+        }
+        if self.uploads.patch_idle_timeout_seconds == 0 {
+            return invalid(
+                "uploads.patch_idle_timeout_seconds",
+                "must be greater than zero".to_owned(),
             );
         }
         if self.alerts.history_window_seconds == 0 {

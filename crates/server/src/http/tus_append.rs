@@ -88,6 +88,8 @@ enum BodyEnd {
     Complete(u64),
     /// The client went away after this many bytes.
     Broken(u64),
+    /// No bytes arrived within the idle timeout, after this many bytes.
+    Idle(u64),
     TooLong,
 }
 
@@ -96,10 +98,17 @@ async fn copy_body(
     part: &mut dyn PartWriter,
     room: u64,
     mut hasher: Option<&mut Hasher>,
+    idle: std::time::Duration,
 ) -> Result<BodyEnd, ApiError> {
     let mut body = body;
     let mut written: u64 = 0;
-    while let Some(frame) = body.frame().await {
+    loop {
+        let Ok(next) = tokio::time::timeout(idle, body.frame()).await else {
+            return Ok(BodyEnd::Idle(written));
+        };
+        let Some(frame) = next else {
+            break;
+        };
         let Ok(frame) = frame else {
             return Ok(BodyEnd::Broken(written));
         };
@@ -158,8 +167,10 @@ pub(crate) async fn append(
         .await
         .map_err(ApiError::internal)?;
     let mut hasher = checksum.as_ref().map(Hasher::for_checksum);
-    // NOTE: no idle timeout yet, so a client that stops sending keeps the write mark.
-    let end = copy_body(body, part.as_mut(), room, hasher.as_mut()).await;
+    // A client that stops sending would otherwise hold the write mark, and the
+    // connection, until TCP gives up.
+    let idle = std::time::Duration::from_secs(state.config.uploads.patch_idle_timeout_seconds);
+    let end = copy_body(body, part.as_mut(), room, hasher.as_mut(), idle).await;
     let end = match end {
         Ok(end) => end,
         Err(error) => {
@@ -177,6 +188,26 @@ pub(crate) async fn append(
                 ProblemType::PayloadTooLarge,
                 format!("the body passes `Upload-Length`; at most {room} more bytes fit"),
             ));
+        }
+        BodyEnd::Idle(received) => {
+            tracing::info!(upload = %record.id, request_id = %request_id, received, "upload body idle past the timeout; kept the bytes received unless a checksum was sent");
+            let kept = if checksum.is_some() {
+                part.truncate(offset).await.map_err(ApiError::internal)?;
+                0
+            } else {
+                let stored = part.sync().await.map_err(ApiError::internal)?;
+                uploads::advance(&state.db, record.id, record.offset, to_i64(stored)?).await?;
+                received
+            };
+            event(
+                "patch_interrupted",
+                serde_json::json!({ "offset": offset, "received": received, "kept": kept, "idle": true }),
+            )
+            .await?;
+            let seconds = idle.as_secs();
+            return Err(ApiError::invalid(format!(
+                "no body bytes arrived for {seconds} seconds; send HEAD and resume from its offset"
+            )));
         }
         BodyEnd::Broken(received) if checksum.is_some() => {
             tracing::info!(upload = %record.id, request_id = %request_id, received, "upload body ended early; discarded because it carried a checksum");
