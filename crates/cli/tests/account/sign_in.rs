@@ -205,3 +205,98 @@ fn token_file_wrong_passphrase() {
     );
     assert_eq!(error_code(&output), "secrets.wrong_passphrase");
 }
+
+/// Computes the authenticator code of `secret` for the time step after the current one,
+/// which the service accepts (one step of clock skew) and which no earlier sign-in used.
+fn next_totp_code(secret: &str, email: &str) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .expect("base32 secret");
+    let totp = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some("Sealpost".to_owned()),
+        email.to_owned(),
+    )
+    .expect("TOTP parameters");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    totp.generate(now + 30)
+}
+
+#[test]
+fn second_factor_prompted_and_accepted() {
+    use reqwest::Method;
+    use sealpost_client::{Connection, Credential, ServerConfig};
+
+    let service = Service::start("");
+    let machine = Machine::new();
+    machine.login(&service, Role::Marketer);
+    let member = service.member(Role::Marketer);
+
+    // Enrol a second factor through the API with the stored session.
+    let token_file = sealpost_client::secrets::token_file_path(&machine.config_dir(), &service.url)
+        .expect("token file path");
+    let token =
+        sealpost_client::secrets::load_token_file(&token_file, &service.url, "test passphrase 1")
+            .expect("token file opens");
+    let config = ServerConfig::new(service.url.clone()).with_ca_file(Some(service.ca_file.clone()));
+    let connection = Connection::new(&config, Credential::Session(token)).expect("connection");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let secret = runtime.block_on(async {
+        let enrollment: serde_json::Value = connection
+            .send_json(connection.request(Method::POST, "/v1/me/totp"))
+            .await
+            .expect("enrolment starts");
+        let secret = enrollment["secret"].as_str().expect("secret").to_owned();
+        let bytes = totp_rs::Secret::Encoded(secret.clone()).to_bytes().unwrap();
+        let code = totp_rs::TOTP::new(
+            totp_rs::Algorithm::SHA1,
+            6,
+            1,
+            30,
+            bytes,
+            Some("Sealpost".to_owned()),
+            member.email.clone(),
+        )
+        .unwrap()
+        .generate_current()
+        .unwrap();
+        connection
+            .send_empty(
+                connection
+                    .request(Method::POST, "/v1/me/totp/confirm")
+                    .json(&serde_json::json!({ "code": code })),
+            )
+            .await
+            .expect("enrolment confirmed");
+        secret
+    });
+
+    let ca = path_text(&service.ca_file);
+    let args = [
+        "login",
+        "--server",
+        &service.url,
+        "--ca-file",
+        &ca,
+        "--email",
+        &member.email,
+        "--password-stdin",
+        "--store",
+        "none",
+        "--format",
+        "json",
+    ];
+    let without_code = machine.run_with_input(&args, &format!("{}\n", member.password), &[]);
+    assert_eq!(error_code(&without_code), "auth.totp_required");
+
+    let code = next_totp_code(&secret, &member.email);
+    let with_code = machine.run_with_input(&args, &format!("{}\n{code}\n", member.password), &[]);
+    assert_success(&with_code);
+}
