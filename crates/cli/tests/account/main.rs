@@ -2,6 +2,7 @@
 
 mod commands;
 mod harness;
+mod proxy;
 mod roles;
 mod sign_in;
 mod tls;
