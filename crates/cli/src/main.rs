@@ -41,7 +41,7 @@ enum Command {
     Logout(commands::account::session::LogoutArgs),
     /// Show who the current credential belongs to and what it may do.
     Whoami(commands::account::session::WhoamiArgs),
-    /// List, create and show campaigns.
+    /// List, create and show campaigns, and change their status.
     Campaigns(commands::account::campaigns::Args),
     /// List uploads and show an upload or its timeline.
     Uploads(commands::account::history::Args),
