@@ -47,8 +47,10 @@ impl TestCa {
     }
 }
 
-/// Serves TLS handshakes on 127.0.0.1 with `chain` and returns the port.
-async fn serve(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> u16 {
+fn acceptor(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> tokio_rustls::TlsAcceptor {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -56,7 +58,12 @@ async fn serve(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>)
         .with_no_client_auth()
         .with_single_cert(chain, key)
         .expect("server certificate");
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+/// Serves TLS handshakes on 127.0.0.1 with `chain` and returns the port.
+async fn serve(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> u16 {
+    let acceptor = acceptor(chain, key);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("listen");
@@ -130,4 +137,45 @@ async fn unknown_issuer_named() {
     let port = serve(chain, key).await;
     let error = connect_error(&other_ca, port).await;
     assert_eq!(error.code(), "tls.unknown_issuer", "{error}");
+}
+
+/// Completes TLS handshakes on 127.0.0.1 and then never answers; returns the port.
+async fn serve_silently(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> u16 {
+    let acceptor = acceptor(chain, key);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("listen");
+    let port = listener.local_addr().expect("address").port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(stream) = acceptor.accept(stream).await {
+                    tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                    drop(stream);
+                }
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn silent_server_times_out() {
+    let ca = TestCa::new("Sealpost test CA");
+    let (chain, key) = ca.leaf(loopback(), rcgen::date_time_ymd(2099, 1, 1));
+    let port = serve_silently(chain, key).await;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.certificate.pem()).expect("write CA file");
+    let mut config =
+        ServerConfig::new(format!("https://127.0.0.1:{port}")).with_ca_file(Some(ca_file));
+    config.read_timeout = std::time::Duration::from_secs(1);
+    let connection = Connection::new(&config, Credential::None).expect("connection");
+    let error = connection
+        .send_json::<serde_json::Value>(connection.request(Method::GET, "/v1/me"))
+        .await
+        .expect_err("no response arrives");
+    assert_eq!(error.code(), "net.timeout", "{error}");
+    assert!(error.to_string().contains("timed out"), "{error}");
 }
