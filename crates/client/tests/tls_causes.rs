@@ -139,7 +139,7 @@ async fn unknown_issuer_named() {
     assert_eq!(error.code(), "tls.unknown_issuer", "{error}");
 }
 
-/// Completes TLS handshakes on 127.0.0.1 and then never answers; returns the port.
+/// Completes TLS handshakes on 127.0.0.1 and then never responds; returns the port.
 async fn serve_silently(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> u16 {
     let acceptor = acceptor(chain, key);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
