@@ -49,4 +49,4 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
-"$E2E_PYTHON" "$(dirname "$0")/test_app.py"
+"$E2E_PYTHON" "${E2E_SCRIPT_PATH:-$(dirname "$0")/${E2E_SCRIPT:-test_app.py}}"
