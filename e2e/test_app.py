@@ -38,7 +38,24 @@ def member(role, account="Acme Mail"):
     raise AssertionError(f"no demo {role} in {account}")
 
 
+def app_running():
+    """Returns whether an app process from an earlier scenario is still alive."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.readlink(f"/proc/{entry}/exe") == os.path.realpath(APP):
+                    return True
+            except OSError:
+                continue
+    return False
+
+
 def start_app():
+    # The single-instance plugin hands a second launch to a running app, so wait until
+    # the previous scenario's app has exited.
+    deadline = time.monotonic() + 30
+    while app_running() and time.monotonic() < deadline:
+        time.sleep(0.2)
     options = ArgOptions()
     options.set_capability("browserName", "wry")
     options.set_capability("tauri:options", {"application": APP})
