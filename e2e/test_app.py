@@ -285,16 +285,25 @@ def scenario_admin_rotates_token():
         nav(driver, "Team")
         text_shown(driver, "API tokens")
         field(driver, "Token name").send_keys("nightly export")
-        first_scope = wait_for(
+        scope = wait_for(
             driver,
-            lambda d: visible(d, "//section[@aria-labelledby='tokens-title']//input[@type='checkbox']"),
-            "a scope checkbox",
+            lambda d: visible(d, "//label[normalize-space()='campaigns:read']"),
+            "the campaigns:read scope",
         )
-        first_scope.click()
+        scope.click()
         button(driver, "Create token").click()
-        text_shown(driver, "spt_")
+        secret_xpath = "//*[@aria-label='New token']//input"
+        created = wait_for(driver, lambda d: visible(d, secret_xpath), "the new token")
+        first_secret = created.get_attribute("value")
+        assert first_secret.startswith("spt_"), "the new token is not shown"
         button(driver, "Rotate").click()
-        text_shown(driver, "spt_")
+        wait_for(
+            driver,
+            lambda d: (shown := visible(d, secret_xpath)) is not None
+            and shown.get_attribute("value").startswith("spt_")
+            and shown.get_attribute("value") != first_secret,
+            "the rotated token",
+        )
         shot(driver, "team-tokens")
     finally:
         driver.quit()

@@ -1,7 +1,8 @@
 //! Upload jobs: one client-library upload per job, with pause, resume and cancel.
 //!
-//! Pausing cancels the running upload, which leaves it resumable on the service;
-//! resuming runs it again in resume mode, continuing from the offset the service holds.
+//! Pausing cancels the running upload, which leaves it resumable on the service.
+//! Resuming runs it again in resume mode, so it continues from the offset the service
+//! holds.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -43,7 +44,7 @@ pub struct JobSpec {
     pub mapping_file: PathBuf,
     /// Error codes accepted.
     pub allow_errors: Vec<sealpost_lists::IssueCode>,
-    /// Where the client library keeps resume states.
+    /// Folder of the client library's resume states.
     pub state_dir: PathBuf,
 }
 
@@ -175,9 +176,9 @@ impl UploadJobs {
 
     /// Returns the paused jobs, which can be resumed or cancelled.
     ///
-    /// NOTE: only jobs of this run are listed; uploads interrupted in an earlier run are
-    /// resumed by uploading the same file to the same campaign again, which the client
-    /// library continues from its saved state.
+    /// NOTE: only jobs of this run are listed. An upload interrupted in an earlier run
+    /// resumes when the same file goes to the same campaign again, because the client
+    /// library continues it from its saved state.
     pub fn pending(&self) -> Vec<PendingUpload> {
         lock(&self.jobs)
             .iter()
@@ -262,7 +263,7 @@ impl UploadJobs {
             }
             ProgressEvent::WaitingForScan { .. } => UploadPhase::WaitingForScan,
             ProgressEvent::ValidatingOnService { .. } => UploadPhase::ValidatingOnService,
-            // The end is reported from the job's result, which also tells a pause apart.
+            // The end is reported from the job's result, which also distinguishes a pause.
             ProgressEvent::Done { .. } => return None,
         };
         let (bytes_per_second, eta_seconds) = rate.update(job.bytes_acknowledged, job.total_bytes);

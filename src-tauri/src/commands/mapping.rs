@@ -20,7 +20,7 @@ pub fn canonical_fields() -> Vec<Field> {
     fields::canonical_fields()
 }
 
-/// Sets the field of every column; forgets validation results made with the old mapping.
+/// Sets the field of every column and discards results made with the old mapping.
 #[tauri::command]
 pub fn set_mapping(
     request: SetMappingRequest,

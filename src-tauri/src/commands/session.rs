@@ -52,7 +52,7 @@ pub async fn current_session(sessions: State<'_, SessionState>) -> AppResult<Opt
     Ok(sessions.current().await.map(|active| active.info))
 }
 
-/// Revokes the session on the service and forgets it here.
+/// Revokes the session on the service and discards it here.
 #[tauri::command]
 pub async fn sign_out(app: AppHandle, sessions: State<'_, SessionState>) -> AppResult<()> {
     end_session(&app, &sessions, SessionEndReason::SignedOut).await;
@@ -81,8 +81,8 @@ where
     result
 }
 
-/// Forgets the session, revoking it on the service unless it already expired there, and
-/// tells the window.
+/// Discards the session, revoking it on the service unless it already expired there,
+/// and emits `session-ended`.
 pub(crate) async fn end_session(
     app: &AppHandle,
     sessions: &SessionState,

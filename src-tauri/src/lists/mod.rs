@@ -1,6 +1,7 @@
 //! Opened lists held on the Rust side: paging, background validation and mapping.
 //!
-//! Nothing here knows about Tauri; the commands call these functions and forward events.
+//! Nothing here depends on Tauri, so the commands call these functions and forward the
+//! events.
 
 pub mod fields;
 mod open;
@@ -115,7 +116,7 @@ impl OpenList {
         lock(&self.template).clone()
     }
 
-    /// Replaces the mapping and forgets results made with the old one.
+    /// Replaces the mapping and discards results made with the old one.
     pub fn set_mapping(&self, mapping: ColumnMapping) {
         self.cancel_validation();
         *lock(&self.mapping) = mapping;

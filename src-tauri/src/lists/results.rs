@@ -1,4 +1,4 @@
-//! What a finished validation keeps: counts, the first issues and the flagged rows.
+//! Results of a finished validation: counts, the first issues and the flagged rows.
 
 use sealpost_lists::{ColumnMapping, Issue};
 

@@ -179,7 +179,7 @@ pub async fn audit_list(connection: &Connection, request: &AuditRequest) -> AppR
 /// wherever both are visible (the chain may contain other accounts' entries in between).
 ///
 /// NOTE: this checks the links between entries, not each entry's own hash, because the
-/// canonical encoding the hashes cover is the service's; `sealpost-server audit verify`
+/// hashes cover the service's canonical encoding. `sealpost-server audit verify`
 /// recomputes every hash.
 pub async fn audit_verify(connection: &Connection) -> AppResult<AuditVerification> {
     let mut entries = 0u64;
