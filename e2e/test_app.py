@@ -131,7 +131,7 @@ def shot(driver, name):
 
 
 def replace_text(element, text):
-    """Selects what a field holds (a saved default, say) and types over it."""
+    """Selects the text of a field (a saved default, say) and types over it."""
     element.send_keys(Keys.CONTROL, "a")
     element.send_keys(Keys.DELETE)
     element.send_keys(text)
@@ -227,7 +227,7 @@ def scenario_marketer_uploads():
         shot(driver, "upload")
         button(driver, "Encrypt and upload").click()
         # Without a virus scanner the service keeps the list in scan_pending, and the
-        # app says so while it follows the upload.
+        # app shows that state while it follows the upload.
         progress = wait_for(
             driver,
             lambda d: visible(
