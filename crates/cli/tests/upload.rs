@@ -6,6 +6,9 @@
 //! The service binary must be built first: `cargo build -p sealpost-server`. Set
 //! SEALPOST_TEST_CLAMD (such as `unix:/var/run/clamav/clamd.ctl`) to scan with a real
 //! clamd; without it uploads stop in `scan_pending`, where the client's part ends.
+//! Most runs keep the resume key in a passphrase file; `interrupted_upload_resumes_with_keyring`
+//! uses the OS keyring and runs only with SEALPOST_TEST_KEYRING=1 inside a D-Bus session
+//! with an unlocked keyring, as scripts/client-keyring-check sets one up.
 
 mod upload_support;
 
@@ -366,13 +369,25 @@ fn interrupted_upload(service: &Service, token: &str, client: &Client, list: &Pa
 
 #[test]
 fn interrupted_upload_resumes() {
+    resume_after_interrupt(&Client::new());
+}
+
+#[test]
+fn interrupted_upload_resumes_with_keyring() {
+    if std::env::var("SEALPOST_TEST_KEYRING").is_err() {
+        eprintln!("skipped: set SEALPOST_TEST_KEYRING=1 in a D-Bus session with a keyring");
+        return;
+    }
+    resume_after_interrupt(&Client::with_keyring());
+}
+
+fn resume_after_interrupt(client: &Client) {
     let service = Service::start("");
     let token = service.sign_in();
-    let client = Client::new();
     let work = tempfile::tempdir().unwrap();
     let list = generated_list(work.path(), 150_000);
 
-    interrupted_upload(&service, &token, &client, &list);
+    interrupted_upload(&service, &token, client, &list);
     let states = client.state_files();
     assert_eq!(states.len(), 1, "the interrupted upload left no state");
     let state_copy = work.path().join("state.json");
@@ -397,7 +412,7 @@ fn interrupted_upload_resumes() {
     assert!(resumed[0]["bytes_acknowledged"].as_u64().unwrap() > 0);
     let outcome = outcome(&output);
     assert_eq!(outcome["resumed"], true);
-    assert_single_pass(&service, &client, &state_copy, &list, &outcome);
+    assert_single_pass(&service, client, &state_copy, &list, &outcome);
 }
 
 #[test]

@@ -114,8 +114,13 @@ pub(crate) fn run(args: Args) -> ExitCode {
         let cancel = CancellationToken::new();
         let interrupt = cancel.clone();
         tokio::spawn(async move {
+            // The first Ctrl-C stops the upload cleanly; a second one exits at once,
+            // which still leaves the upload resumable.
             if tokio::signal::ctrl_c().await.is_ok() {
                 interrupt.cancel();
+            }
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
             }
         });
         let (sender, receiver) = mpsc::unbounded_channel();

@@ -15,7 +15,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use sealpost_client::upload::{PassphraseFileResumeKey, open_saved_secrets};
+use sealpost_client::upload::{KeyringResumeKey, PassphraseFileResumeKey, open_saved_secrets};
 use sealpost_client::{Connection, Credential, ServerConfig};
 use sealpost_envelope::ResumableSealer;
 use sha2::{Digest, Sha256};
@@ -243,12 +243,24 @@ pub(crate) fn sha256_file(path: &Path) -> String {
 /// A private home for `sealpost` runs: its data directory holds the resume states.
 pub(crate) struct Client {
     pub(crate) home: tempfile::TempDir,
+    /// Whether runs use the session's OS keyring rather than the passphrase file.
+    keyring: bool,
 }
 
 impl Client {
     pub(crate) fn new() -> Self {
         Self {
             home: tempfile::tempdir().expect("temporary directory"),
+            keyring: false,
+        }
+    }
+
+    /// A client whose runs keep the resume key in the OS keyring of the D-Bus session
+    /// the tests run in.
+    pub(crate) fn with_keyring() -> Self {
+        Self {
+            keyring: true,
+            ..Self::new()
         }
     }
 
@@ -325,15 +337,24 @@ impl Client {
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("SEALPOST_TOKEN", token)
-            .env("SEALPOST_PASSPHRASE", PASSPHRASE)
-            // No session bus, so the tests never touch a real keyring.
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .env_remove("SEALPOST_SERVER")
             .stdin(Stdio::null());
+        if self.keyring {
+            command.env_remove("SEALPOST_PASSPHRASE");
+        } else {
+            // No session bus, so these runs never touch a real keyring.
+            command
+                .env("SEALPOST_PASSPHRASE", PASSPHRASE)
+                .env_remove("DBUS_SESSION_BUS_ADDRESS");
+        }
     }
 
     /// Opens the envelope secrets saved in a resume state file.
     pub(crate) fn saved_secrets(&self, state_file: &Path) -> sealpost_envelope::UploadSecrets {
+        if self.keyring {
+            return open_saved_secrets(state_file, &KeyringResumeKey::new())
+                .expect("open the saved secrets with the keyring's key");
+        }
         let keys = PassphraseFileResumeKey::new(
             self.state_dir().join("resume-key.json"),
             Zeroizing::new(PASSPHRASE.to_owned()),

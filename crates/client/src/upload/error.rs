@@ -143,9 +143,7 @@ pub enum UploadError {
     },
 
     /// The caller cancelled the upload.
-    #[error(
-        "the upload was cancelled with {acknowledged} of {total} bytes stored by the service; run the same command again to resume it"
-    )]
+    #[error("{}", cancelled_message(*acknowledged, *total))]
     Cancelled {
         /// The upload id, when the service had created it.
         upload_id: Option<Uuid>,
@@ -199,6 +197,16 @@ impl serde::Serialize for UploadError {
         state.serialize_field("message", &self.to_string())?;
         state.serialize_field("resumable", &self.is_resumable())?;
         state.end()
+    }
+}
+
+fn cancelled_message(acknowledged: u64, total: u64) -> String {
+    if total == 0 {
+        "the upload was cancelled before sending began".to_owned()
+    } else {
+        format!(
+            "the upload was cancelled with {acknowledged} of {total} bytes stored by the service; run the same command again to resume it"
+        )
     }
 }
 

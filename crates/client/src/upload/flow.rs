@@ -54,7 +54,7 @@ async fn run_steps(
             path: request.file.clone(),
             source,
         })?;
-    let local_validation = validate_locally(&source, request, events).await?;
+    let local_validation = validate_locally(&source, request, events, cancel).await?;
     let campaign_id = campaign::resolve(connection, &request.campaign, events).await?;
     let recipient = upload_key::fetch(connection, &request.state_dir, events).await?;
 
@@ -205,6 +205,7 @@ async fn validate_locally(
     source: &Path,
     request: &UploadRequest,
     events: &EventSink,
+    cancel: &CancellationToken,
 ) -> Result<LocalValidation, UploadError> {
     events.progress(ProgressEvent::Validating {
         rows_checked: 0,
@@ -215,6 +216,7 @@ async fn validate_locally(
     let options = request.list.clone();
     let allowed = request.allow_errors.clone();
     let progress_events = events.clone();
+    let cancel = cancel.clone();
     let validation = tokio::task::spawn_blocking(move || {
         local_check::validate_file(&path, &options, &allowed, |rows, progress| {
             let bytes = progress.unit == sealpost_lists::ProgressUnit::Bytes;
@@ -223,6 +225,7 @@ async fn validate_locally(
                 bytes_read: if bytes { progress.done } else { 0 },
                 bytes_total: bytes.then_some(progress.total),
             });
+            !cancel.is_cancelled()
         })
     })
     .await

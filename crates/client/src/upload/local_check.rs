@@ -61,12 +61,13 @@ pub fn parse_issue_code(text: &str) -> Option<IssueCode> {
 ///
 /// Error-severity issues whose code is in `allowed` are counted but do not block; a
 /// warning never blocks. `on_progress` gets the rows read and the reader's progress
-/// every few thousand rows.
+/// every few thousand rows, and stops the validation with
+/// [`UploadError::Cancelled`] by returning false.
 pub(crate) fn validate_file(
     path: &Path,
     options: &ListOptions,
     allowed: &[IssueCode],
-    mut on_progress: impl FnMut(u64, Progress),
+    mut on_progress: impl FnMut(u64, Progress) -> bool,
 ) -> Result<LocalValidation, UploadError> {
     let open_options = OpenOptions {
         sheet: options.sheet.as_ref().map(|sheet| match sheet.parse() {
@@ -130,8 +131,12 @@ pub(crate) fn validate_file(
         }
         report.add_row(status, &mut issues);
         rows_read += 1;
-        if rows_read.is_multiple_of(ROWS_PER_REPORT) {
-            on_progress(rows_read, reader.progress());
+        if rows_read.is_multiple_of(ROWS_PER_REPORT) && !on_progress(rows_read, reader.progress()) {
+            return Err(UploadError::Cancelled {
+                upload_id: None,
+                acknowledged: 0,
+                total: 0,
+            });
         }
     }
     on_progress(rows_read, reader.progress());
@@ -164,7 +169,7 @@ mod tests {
     #[test]
     fn clean_list_passes() {
         let (_dir, path) = write(CLEAN);
-        let result = validate_file(&path, &ListOptions::default(), &[], |_, _| {}).unwrap();
+        let result = validate_file(&path, &ListOptions::default(), &[], |_, _| true).unwrap();
         assert!(result.passes(), "{:?}", result.blocking);
         assert_eq!(result.rows.total, 1);
         assert_eq!(
@@ -176,7 +181,7 @@ mod tests {
     #[test]
     fn errors_block_unless_allowed() {
         let (_dir, path) = write(NO_CITY);
-        let blocked = validate_file(&path, &ListOptions::default(), &[], |_, _| {}).unwrap();
+        let blocked = validate_file(&path, &ListOptions::default(), &[], |_, _| true).unwrap();
         assert!(!blocked.passes());
         assert_eq!(blocked.blocking.get(&IssueCode::MissingRequired), Some(&1));
 
@@ -184,7 +189,7 @@ mod tests {
             &path,
             &ListOptions::default(),
             &[IssueCode::MissingRequired],
-            |_, _| {},
+            |_, _| true,
         )
         .unwrap();
         assert!(allowed.passes());
@@ -195,7 +200,7 @@ mod tests {
     fn unreadable_list_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("missing.csv");
-        let error = validate_file(&missing, &ListOptions::default(), &[], |_, _| {}).unwrap_err();
+        let error = validate_file(&missing, &ListOptions::default(), &[], |_, _| true).unwrap_err();
         assert_eq!(error.code(), "upload.list_unreadable");
     }
 
