@@ -272,7 +272,10 @@ def scenario_support_reads_timeline(upload_id):
             "an upload in the support search",
         )
         link.click()
-        text_shown(driver, "created")
+        # The drawer lists the timeline with request ids, ending with the upload received.
+        text_shown(driver, "Timeline")
+        text_shown(driver, "(request ")
+        text_shown(driver, "received")
         shot(driver, "support-timeline")
     finally:
         driver.quit()
