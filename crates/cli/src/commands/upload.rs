@@ -46,7 +46,7 @@ pub(crate) struct Args {
     sheet: Option<String>,
 
     /// Issue codes whose errors do not stop the upload, comma-separated, such as
-    /// duplicate,invalid_postcode (the codes `sealpost validate` prints).
+    /// missing_required,invalid_postcode (the codes `sealpost validate` prints).
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     allow_errors: Vec<String>,
 
@@ -126,7 +126,8 @@ pub(crate) fn run(args: Args) -> ExitCode {
         let (sender, receiver) = mpsc::unbounded_channel();
         let display = tokio::spawn(show_events(receiver, format));
         let result = upload::run(&connection, &request, &EventSink::new(sender), &cancel).await;
-        // The sink was moved into `run` and dropped with it, so the display task ends.
+        // The sink was a temporary of the call above and is dropped by now, so the
+        // display task ends once it has shown every event.
         let _ = display.await;
         result
     });

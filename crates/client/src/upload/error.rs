@@ -50,7 +50,7 @@ pub enum UploadError {
 
     /// An `--allow-errors` entry is not an issue code.
     #[error(
-        "unknown issue code {0:?} in the allow-list; use codes such as duplicate or invalid_postcode, as `sealpost validate` prints them"
+        "unknown issue code {0:?} in the allow-list; use codes such as missing_required or invalid_postcode, as `sealpost validate` prints them"
     )]
     UnknownIssueCode(String),
 
