@@ -111,7 +111,13 @@ def field(driver, label):
 
 
 def text_shown(driver, text, timeout=WAIT):
-    xpath = f"//*[contains(normalize-space(), {xpath_literal(text)})]"
+    # The innermost element with the text, so that <body> (which contains every text,
+    # hidden ones included) cannot match on its own.
+    literal = xpath_literal(text)
+    xpath = (
+        f"//*[contains(normalize-space(), {literal})"
+        f" and not(*[contains(normalize-space(), {literal})])]"
+    )
     return wait_for(driver, lambda d: visible(d, xpath), f"text {text}", timeout)
 
 
@@ -276,6 +282,10 @@ def scenario_support_reads_timeline(upload_id):
         text_shown(driver, "Timeline")
         text_shown(driver, "(request ")
         text_shown(driver, "received")
+        drawer = driver.find_element(By.XPATH, "//*[@aria-labelledby='drawer-title']")
+        assert "received" in drawer.text, f"the timeline lacks the received event: {drawer.text}"
+        # A WebKit screenshot can show the frame painted before the last update.
+        time.sleep(1)
         shot(driver, "support-timeline")
     finally:
         driver.quit()
