@@ -278,7 +278,7 @@ def scenario_support_reads_timeline(upload_id):
             "an upload in the support search",
         )
         link.click()
-        # The drawer lists the timeline with request ids, ending with the upload received.
+        # The drawer lists the timeline with request ids, the received event among them.
         text_shown(driver, "Timeline")
         text_shown(driver, "(request ")
         text_shown(driver, "received")
