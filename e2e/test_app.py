@@ -56,6 +56,8 @@ def start_app():
     deadline = time.monotonic() + 30
     while app_running() and time.monotonic() < deadline:
         time.sleep(0.2)
+    # The session bus may still hold the old instance's name for a moment after it exits.
+    time.sleep(2)
     options = ArgOptions()
     options.set_capability("browserName", "wry")
     options.set_capability("tauri:options", {"application": APP})

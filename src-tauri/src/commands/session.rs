@@ -35,7 +35,14 @@ pub async fn sign_in(
             ),
         ));
     }
-    let active = session::sign_in(&request).await?;
+    let mut active = session::sign_in(&request).await?;
+    if request.storage == SecretStorage::Keyring
+        && let Err(error) = session::store_in_keyring(&mut active, request.server_url.trim())
+    {
+        // A session the app cannot keep as asked is not left open on the service.
+        revoke_quietly(&active.connection).await;
+        return Err(error);
+    }
     let info = active.info.clone();
     if let Some(previous) = sessions.take().await {
         revoke_quietly(&previous.connection).await;
@@ -46,10 +53,34 @@ pub async fn sign_in(
     Ok(info)
 }
 
-/// Returns the current session, or null when signed out.
+/// Returns the current session, restoring one the keyring keeps for the saved server,
+/// or null when signed out.
 #[tauri::command]
-pub async fn current_session(sessions: State<'_, SessionState>) -> AppResult<Option<SessionInfo>> {
-    Ok(sessions.current().await.map(|active| active.info))
+pub async fn current_session(
+    sessions: State<'_, SessionState>,
+    keyring: State<'_, KeyringStatus>,
+    config: State<'_, std::sync::Arc<ConfigStore>>,
+) -> AppResult<Option<SessionInfo>> {
+    if let Some(active) = sessions.current().await {
+        return Ok(Some(active.info));
+    }
+    let settings = config.settings();
+    let Some(server_url) = settings.server_url.filter(|_| keyring.available) else {
+        return Ok(None);
+    };
+    match session::restore(&server_url, settings.ca_file.as_deref()).await {
+        Ok(Some(active)) => {
+            let info = active.info.clone();
+            sessions.set(active).await;
+            log::info!("restored the session of member {}", info.member_id);
+            Ok(Some(info))
+        }
+        Ok(None) => Ok(None),
+        Err(error) => {
+            log::warn!("restoring the stored session failed: {}", error.code);
+            Ok(None)
+        }
+    }
 }
 
 /// Revokes the session on the service and discards it here.
@@ -93,6 +124,9 @@ pub(crate) async fn end_session(
     };
     if reason != SessionEndReason::Expired {
         revoke_quietly(&active.connection).await;
+    }
+    if let Some(server_url) = &active.stored_in {
+        session::forget_stored(server_url);
     }
     // Dropping the connection wipes the token from memory.
     drop(active);
