@@ -30,8 +30,10 @@ impl Alerts {
         from: i64,
         to: i64,
     ) -> Result<Volume, sqlx::Error> {
+        // PostgreSQL sums BIGINT as NUMERIC, which the Any driver cannot decode; the cast
+        // keeps both backends on a 64-bit integer.
         let row = sqlx::query(
-            "SELECT COUNT(*) AS uploads, COALESCE(SUM(upload_length), 0) AS bytes FROM uploads \
+            "SELECT COUNT(*) AS uploads, CAST(COALESCE(SUM(upload_length), 0) AS BIGINT) AS bytes FROM uploads \
              WHERE account_id = $1 AND created_at >= $2 AND created_at < $3",
         )
         .bind(account_id.to_string())
