@@ -140,6 +140,13 @@ pub(crate) fn validate_file(
         }
     }
     on_progress(rows_read, reader.progress());
+    if rows_read == 0 {
+        // The service would reject it after the whole upload; saying so here saves the trip.
+        return Err(UploadError::ListUnreadable {
+            path: path.to_owned(),
+            message: "it has a heading row but no recipient rows below it; add the recipients and try again".to_owned(),
+        });
+    }
     Ok(LocalValidation {
         rows: report.rows,
         summary: report.summary,
@@ -202,6 +209,16 @@ mod tests {
         let missing = dir.path().join("missing.csv");
         let error = validate_file(&missing, &ListOptions::default(), &[], |_, _| true).unwrap_err();
         assert_eq!(error.code(), "upload.list_unreadable");
+    }
+
+    #[test]
+    fn headings_without_rows_are_refused() {
+        let (_dir, path) = write("Name,Address 1,City,Postcode,Country\n");
+        let error = validate_file(&path, &ListOptions::default(), &[], |_, _| true)
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("no recipient rows"), "{error}");
     }
 
     #[test]
