@@ -91,6 +91,46 @@ fn expired_session_says_sign_in_again() {
 }
 
 #[test]
+fn login_again_reuses_server_ca_and_email() {
+    let service = Service::start("");
+    let machine = Machine::new();
+    let env = machine.login(&service, Role::Marketer);
+    let member = service.member(Role::Marketer);
+    let output = machine.run_with_input(
+        &[
+            "login",
+            "--password-stdin",
+            "--store",
+            "file",
+            "--format",
+            "json",
+        ],
+        &format!("{}\n", member.password),
+        &env,
+    );
+    assert_success(&output);
+    let result = json(&output);
+    assert_eq!(result["email"], member.email.as_str());
+    assert_eq!(result["server"], service.url.as_str());
+
+    let fresh = Machine::new();
+    let output = fresh.run_with_input(
+        &[
+            "login",
+            "--password-stdin",
+            "--store",
+            "none",
+            "--format",
+            "json",
+        ],
+        "password\n",
+        &[],
+    );
+    assert_eq!(error_code(&output), "input.invalid");
+    assert!(stderr(&output).contains("--server"), "{}", stderr(&output));
+}
+
+#[test]
 fn logout_revokes_session() {
     let service = Service::start("");
     let machine = Machine::new();

@@ -32,17 +32,18 @@ pub(crate) enum Store {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct LoginArgs {
-    /// The service's https:// URL.
+    /// The service's https:// URL; by default the server of the last sign-in.
     #[arg(long, value_name = "URL")]
-    server: String,
+    server: Option<String>,
 
-    /// A PEM file of CA certificates to trust besides the system's.
+    /// A PEM file of CA certificates to trust besides the system's; by default the one
+    /// the last sign-in to the same server used.
     #[arg(long, value_name = "FILE")]
     ca_file: Option<PathBuf>,
 
-    /// The member's email address.
+    /// The member's email address; by default the one of the last sign-in to the server.
     #[arg(long)]
-    email: String,
+    email: Option<String>,
 
     /// Read the password from the first line of standard input instead of prompting;
     /// a second line, if present, is the second-factor code.
@@ -105,7 +106,38 @@ fn run_login(args: LoginArgs) -> Result<LoginResult, ClientError> {
         })?),
         None => None,
     };
-    let server = ServerConfig::new(args.server.trim().trim_end_matches('/')).with_ca_file(ca_file);
+    // Signing in again after a session expired needs only `sealpost login`: the server,
+    // its CA file and the email come from the saved profile unless given.
+    let dir = profile::config_dir()?;
+    let wanted = args
+        .server
+        .as_deref()
+        .map(|url| url.trim().trim_end_matches('/'));
+    let saved = profile::load(&dir, wanted)?;
+    let url = match (wanted, &saved) {
+        (Some(url), _) => url.to_owned(),
+        (None, Some(saved)) => saved.url.clone(),
+        (None, None) => {
+            return Err(ClientError::InvalidInput {
+                message: "no earlier sign-in to reuse; pass --server https://HOST and --email"
+                    .to_owned(),
+            });
+        }
+    };
+    let ca_file = ca_file.or_else(|| saved.as_ref().and_then(|saved| saved.ca_file.clone()));
+    let email = match args
+        .email
+        .clone()
+        .or_else(|| saved.and_then(|saved| saved.email))
+    {
+        Some(email) => email,
+        None => {
+            return Err(ClientError::InvalidInput {
+                message: format!("pass --email for the first sign-in to {url}"),
+            });
+        }
+    };
+    let server = ServerConfig::new(url).with_ca_file(ca_file);
     // Check the URL before prompting for anything.
     sealpost_client::connection::parse_base_url(&server.url)?;
     let mut stdin_lines = args.password_stdin.then(|| std::io::stdin().lock().lines());
@@ -115,7 +147,7 @@ fn run_login(args: LoginArgs) -> Result<LoginResult, ClientError> {
                 message: "--password-stdin was given but standard input is empty".to_owned(),
             })?)
         }
-        None => prompt_secret(&format!("Password for {}: ", args.email))?,
+        None => prompt_secret(&format!("Password for {email}: "))?,
     };
     let storage = choose_storage(args.store)?;
 
@@ -123,7 +155,7 @@ fn run_login(args: LoginArgs) -> Result<LoginResult, ClientError> {
     let signed_in = loop {
         let attempt = block_on(auth::login(
             &server,
-            &args.email,
+            &email,
             &password,
             totp.as_deref().map(String::as_str),
         ))?;
@@ -147,7 +179,6 @@ fn run_login(args: LoginArgs) -> Result<LoginResult, ClientError> {
     let (_, session) = signed_in;
     let token = Token::new(session.token.clone());
 
-    let dir = profile::config_dir()?;
     let previous = profile::load(&dir, Some(&server.url))?;
     match storage {
         TokenStorage::Keyring => KeyringStore::new(&server.url).save(&token)?,
