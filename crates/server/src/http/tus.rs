@@ -221,12 +221,23 @@ async fn campaign_of(
     let Some(campaign) = metadata.campaign else {
         return Ok(None);
     };
-    if uploads::campaign_exists(&state.db, principal.account_id, campaign).await? {
-        Ok(Some(campaign))
-    } else {
-        Err(ApiError::invalid(
-            "the `campaign` in `Upload-Metadata` is not a campaign of your account",
-        ))
+    match uploads::campaign_status(&state.db, principal.account_id, campaign)
+        .await?
+        .as_deref()
+    {
+        None => Err(ApiError::invalid(
+            "the campaign chosen for this upload is not one of your account's campaigns; \
+             choose one from the campaign list or create a new one",
+        )),
+        // A submitted list has gone to print and an archived campaign is closed, so a new
+        // upload there would be silently ignored by whoever works from the campaign.
+        Some(status @ ("submitted" | "archived")) => Err(ApiError::new(
+            ProblemType::Conflict,
+            format!(
+                "the campaign is {status} and takes no new uploads; choose another campaign or create a new one"
+            ),
+        )),
+        Some(_) => Ok(Some(campaign)),
     }
 }
 

@@ -184,13 +184,17 @@ pub async fn events(db: &Db, upload_id: Uuid) -> Result<Vec<UploadEvent>, sqlx::
 }
 
 /// Whether the account has a campaign with this id.
-pub async fn campaign_exists(db: &Db, account_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query("SELECT id FROM campaigns WHERE account_id = $1 AND id = $2")
+pub async fn campaign_status(
+    db: &Db,
+    account_id: Uuid,
+    id: Uuid,
+) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query("SELECT status FROM campaigns WHERE account_id = $1 AND id = $2")
         .bind(account_id.to_string())
         .bind(id.to_string())
         .fetch_optional(db.pool())
         .await?;
-    Ok(row.is_some())
+    row.map(|row| row.try_get("status")).transpose()
 }
 
 /// Uploads waiting for processing: received, or waiting for the scanner and due again.

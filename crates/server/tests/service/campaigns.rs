@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use reqwest::{Method, StatusCode};
 use sealpost_api::Role;
 use serde_json::{Value, json};
@@ -197,4 +199,42 @@ async fn campaign_status_needs_owner_or_admin() {
         .await;
     assert_eq!(detail["campaign"]["status"], "draft", "nothing changed");
     server.stop().await;
+}
+
+#[tokio::test]
+async fn closed_campaigns_take_no_uploads() {
+    let server = TestServer::start("").await;
+    let marketer = server.token_for("acme.example", Role::Marketer).await;
+    let campaign = create_campaign(&server, &marketer, "Closed mailing").await;
+    let (status, _) = set_status(&server, &marketer, &campaign, "archived").await;
+    assert_eq!(status, StatusCode::OK);
+
+    let response = server
+        .client
+        .post(format!("{}/v1/uploads", server.base))
+        .bearer_auth(&marketer)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", "10")
+        .header(
+            "Upload-Metadata",
+            format!("campaign {}", STANDARD.encode(&campaign)),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["detail"],
+        "the campaign is archived and takes no new uploads; choose another campaign or create a new one"
+    );
+    let (_, detail) = server
+        .call(
+            Method::GET,
+            &format!("/v1/campaigns/{campaign}"),
+            Some(&marketer),
+            None,
+        )
+        .await;
+    assert!(upload_ids(&detail).is_empty(), "{detail}");
 }
