@@ -208,7 +208,7 @@ pub fn parse_reply(reply: &str) -> Result<Verdict, ClamdError> {
     }
     if reply.contains("size limit exceeded") {
         return Ok(Verdict::NotScanned(
-            "the list is larger than the scanner's StreamMaxLength".to_owned(),
+            "the list is larger than the virus scanner accepts (its StreamMaxLength)".to_owned(),
         ));
     }
     Err(ClamdError::Unexpected(reply.chars().take(200).collect()))

@@ -354,7 +354,10 @@ async fn scan(
             )
             .await;
             return done(Outcome::Rejected(
-                format!("{reason}, so it was not scanned completely"),
+                format!(
+                    "{reason}, so it was not scanned completely; split the list into smaller \
+                     files, or ask the service's operator to raise the scanner's limit"
+                ),
                 None,
             ));
         }
