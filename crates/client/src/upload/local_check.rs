@@ -104,7 +104,18 @@ pub(crate) fn validate_file(
             let field = column.field?;
             Some((column.header.clone(), field.as_str().to_owned()))
         })
-        .collect();
+        .collect::<BTreeMap<_, _>>();
+    if column_mapping.is_empty() {
+        // Every row would fail as missing_required, and allowing that code would send a
+        // file that is no mailing list at all.
+        return Err(UploadError::ListUnreadable {
+            path: path.to_owned(),
+            message: "none of its headings is a mailing-list field such as name, address, \
+                      city, postcode or country; check that this is the mailing list, or map \
+                      its columns with --mapping"
+                .to_owned(),
+        });
+    }
 
     let mut validator = Validator::new(mapping, options.validate.clone());
     let mut report = ValidationReport::new(KEPT_ISSUES);
@@ -219,6 +230,16 @@ mod tests {
             .map(|error| error.to_string())
             .unwrap_or_default();
         assert!(error.contains("no recipient rows"), "{error}");
+    }
+
+    #[test]
+    fn file_without_list_headings_is_refused() {
+        let (_dir, path) = write("Meeting notes,Owner\nBook the venue,Sam\nOrder paper,Kim\n");
+        let error = validate_file(&path, &ListOptions::default(), &[], |_, _| true)
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("mailing-list field"), "{error}");
     }
 
     #[test]
