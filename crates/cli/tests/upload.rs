@@ -338,7 +338,7 @@ fn rate_limit_honours_retry_after() {
     assert_single_pass(&service, &client, &state_copy, &list, &outcome);
 }
 
-/// Starts an upload and interrupts it with SIGINT once the service holds some bytes.
+/// Starts an upload and interrupts it with SIGINT once the service has stored some bytes.
 fn interrupted_upload(service: &Service, token: &str, client: &Client, list: &Path) -> Output {
     let child = client
         .upload(service, token, list, "interrupted")

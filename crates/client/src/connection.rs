@@ -24,7 +24,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long a response may stay silent before the request fails.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Where the service is and how to trust it.
+/// Connection settings: the service URL and the certificates to trust.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
     /// The service's base URL, `https://` only.
@@ -38,7 +38,7 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
-    /// A configuration with the default timeouts and no extra CA.
+    /// Creates a configuration with the default timeouts and no extra CA.
     pub fn new(url: impl Into<String>) -> Self {
         ServerConfig {
             url: url.into(),
@@ -85,7 +85,7 @@ impl Connection {
         })
     }
 
-    /// The same connection with another credential.
+    /// Returns the same connection with another credential.
     pub fn with_credential(&self, credential: Credential) -> Connection {
         Connection {
             http: self.http.clone(),
@@ -94,33 +94,33 @@ impl Connection {
         }
     }
 
-    /// The service's base URL, without a trailing slash in its path.
+    /// Returns the service's base URL, without a trailing slash in its path.
     pub fn base_url(&self) -> &Url {
         &self.base_url
     }
 
-    /// The host name shown in error messages.
+    /// Returns the host name shown in error messages.
     pub fn host(&self) -> String {
         host_of(&self.base_url)
     }
 
-    /// The reqwest client, for requests that need more than [`Connection::request`].
+    /// Returns the reqwest client, for requests that need more than [`Connection::request`].
     pub fn http(&self) -> &reqwest::Client {
         &self.http
     }
 
-    /// The credential requests are sent with.
+    /// Returns the credential that requests are sent with.
     pub fn credential(&self) -> &Credential {
         &self.credential
     }
 
-    /// The absolute URL of `path`, which starts with `/`, such as `/v1/me`.
+    /// Returns the absolute URL of `path`, which starts with `/`, such as `/v1/me`.
     pub fn url(&self, path: &str) -> String {
         let base = self.base_url.as_str().trim_end_matches('/');
         format!("{base}{path}")
     }
 
-    /// A request to `path` with the `Authorization` header set from the credential.
+    /// Builds a request to `path` with the `Authorization` header set from the credential.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         let builder = self.http.request(method, self.url(path));
         match self.credential.token() {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use sealpost_api::{Problem, ProblemType};
 use serde::ser::SerializeStruct;
 
-/// Why a server certificate was rejected, read from rustls's error.
+/// Reason a server certificate was rejected, read from rustls's error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TlsCause {
@@ -228,7 +228,7 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// The stable code that callers branch on, such as `auth.session_expired`.
+    /// Returns the stable code that callers branch on, such as `auth.session_expired`.
     pub fn code(&self) -> &'static str {
         match self {
             ClientError::InvalidUrl { .. } => "config.invalid_url",
@@ -265,7 +265,7 @@ impl ClientError {
         }
     }
 
-    /// Whether retrying the same request later may succeed.
+    /// Returns whether retrying the same request later may succeed.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
@@ -278,7 +278,7 @@ impl ClientError {
         )
     }
 
-    /// Maps an error response to an error. `credential` tells how the request was
+    /// Maps an error response to an error. `credential` is how the request was
     /// authenticated, because the service sends one `unauthenticated` problem for every
     /// rejected credential and the advice differs.
     pub fn from_response(
@@ -330,7 +330,7 @@ impl ClientError {
     }
 }
 
-/// How the failed request was authenticated.
+/// Kind of credential the failed request was authenticated with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CredentialUsed {
     /// A session token from signing in.

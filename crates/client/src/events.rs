@@ -29,7 +29,7 @@ pub enum Phase {
 pub enum FinalState {
     /// The service accepted the list.
     Accepted,
-    /// The service rejected the list; the reason says why.
+    /// The service rejected the list, and the reason explains why.
     Rejected,
     /// The scanner flagged the upload.
     Quarantined,
@@ -83,7 +83,7 @@ pub enum ProgressEvent {
     WaitingForScan {
         /// The upload id.
         upload_id: Uuid,
-        /// Why it is waiting, when the service says (for example, no scanner answers).
+        /// Reason for waiting, when the service gives one (for example, no scanner responds).
         reason: Option<String>,
     },
     /// The service is validating the list.

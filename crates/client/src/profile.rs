@@ -46,7 +46,7 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// The connection settings of this profile.
+    /// Returns the connection settings of this profile.
     pub fn server_config(&self) -> ServerConfig {
         ServerConfig::new(self.url.clone()).with_ca_file(self.ca_file.clone())
     }
@@ -85,7 +85,7 @@ pub fn server_slug(url: &str) -> Result<String, ClientError> {
     Ok(slug)
 }
 
-/// The profile file of a server.
+/// Returns the profile file of a server.
 pub fn profile_path(dir: &Path, url: &str) -> Result<PathBuf, ClientError> {
     Ok(dir
         .join("servers")

@@ -240,7 +240,7 @@ pub(crate) fn sha256_file(path: &Path) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// A private home for `sealpost` runs: its data directory holds the resume states.
+/// A private home for `sealpost` runs: its data directory contains the resume states.
 pub(crate) struct Client {
     pub(crate) home: tempfile::TempDir,
     /// Whether runs use the session's OS keyring rather than the passphrase file.
@@ -555,7 +555,7 @@ fn pump_pair(
     let _ = back.join();
 }
 
-/// Waits until `condition` holds or `timeout` passes; returns whether it held.
+/// Waits until `condition` is true or `timeout` passes, and returns whether it became true.
 pub(crate) fn wait_for(timeout: Duration, mut condition: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
     while start.elapsed() < timeout {

@@ -179,7 +179,7 @@ impl UploadError {
         }
     }
 
-    /// Whether running the same upload again continues where this one stopped.
+    /// Returns whether running the same upload again continues where this one stopped.
     pub fn is_resumable(&self) -> bool {
         match self {
             UploadError::Cancelled { .. } | UploadError::RetriesExhausted { .. } => true,

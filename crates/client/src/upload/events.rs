@@ -87,18 +87,18 @@ fn millis<S: serde::Serializer>(delay: &Duration, serializer: S) -> Result<S::Ok
     serializer.serialize_u128(delay.as_millis())
 }
 
-/// Where an upload sends its events. Sending never blocks, and a closed receiver is
-/// ignored, because the upload does not depend on anyone watching it.
+/// Destination of an upload's events. Sending never blocks (the channel is unbounded),
+/// and a closed receiver is ignored because the upload does not depend on anyone watching it.
 #[derive(Debug, Clone)]
 pub struct EventSink(Option<tokio::sync::mpsc::UnboundedSender<UploadEvent>>);
 
 impl EventSink {
-    /// A sink that forwards every event to `sender`.
+    /// Creates a sink that forwards every event to `sender`.
     pub fn new(sender: tokio::sync::mpsc::UnboundedSender<UploadEvent>) -> Self {
         Self(Some(sender))
     }
 
-    /// A sink that drops every event.
+    /// Creates a sink that drops every event.
     pub fn discard() -> Self {
         Self(None)
     }

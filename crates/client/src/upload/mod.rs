@@ -62,7 +62,7 @@ pub enum ResumeMode {
     Restart,
 }
 
-/// What to upload and how.
+/// Upload request: the list, the campaign and the transfer settings.
 #[derive(Debug, Clone)]
 pub struct UploadRequest {
     /// The list file.
@@ -78,15 +78,15 @@ pub struct UploadRequest {
     /// The directory for resume states and upload key pins, normally
     /// [`default_state_dir`].
     pub state_dir: PathBuf,
-    /// Where the resume key is kept.
+    /// Storage of the resume key.
     pub resume_keys: Arc<dyn ResumeKeyStore>,
     /// Ciphertext bytes per PATCH request.
     pub patch_size: usize,
-    /// The longest one PATCH request may take before it is abandoned and resumed.
+    /// Maximum time one PATCH request may take before it is abandoned and resumed.
     pub patch_timeout: Duration,
-    /// How failed requests are retried.
+    /// Retry policy for failed requests.
     pub retry: RetryPolicy,
-    /// The longest time to follow the service's processing after the last byte.
+    /// Maximum time to follow the service's processing after the last byte.
     pub max_wait: Duration,
     /// The envelope's plaintext chunk size in bytes.
     pub chunk_size: u32,
@@ -143,7 +143,7 @@ pub fn open_saved_secrets(
         .map_err(|error| invalid(error.to_string()))
 }
 
-/// How an upload ended.
+/// Outcome of an upload.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UploadOutcome {
     /// The upload id.
@@ -154,7 +154,7 @@ pub struct UploadOutcome {
     pub bytes_total: u64,
     /// Whether an earlier run's upload was continued.
     pub resumed: bool,
-    /// What the local validation found.
+    /// Result of the local validation.
     pub local_validation: LocalValidation,
     /// The last service state seen, such as `accepted` or `scan_pending`.
     pub state: String,

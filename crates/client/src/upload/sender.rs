@@ -293,7 +293,7 @@ impl Transfer<'_> {
             match head {
                 Ok(position) if position.length != self.total => {
                     return Err(UploadError::Protocol(format!(
-                        "the service holds an upload of {} bytes, but this one has {}",
+                        "the service's upload is {} bytes long, but this sealed list is {} bytes; run the command again with --restart",
                         position.length, self.total
                     )));
                 }
