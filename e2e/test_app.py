@@ -234,8 +234,8 @@ def scenario_marketer_uploads():
                 box.click()
         shot(driver, "upload")
         button(driver, "Encrypt and upload").click()
-        # Without a virus scanner the service keeps the list in scan_pending, and the
-        # app shows that state while it follows the upload; with one it must be accepted.
+        # Without a virus scanner the service keeps the list in scan_pending, which the
+        # app shows while it follows the upload. With a scanner the list must be accepted.
         final_state = "[contains(., 'accepted') or contains(., 'Accepted')]"
         if os.environ.get("E2E_EXPECT_ACCEPTED") != "1":
             final_state = (
