@@ -1,6 +1,7 @@
-//! The pieces of the upload tests: the real service as a child process that a test can
-//! kill and restart, the `sealpost` command with a private home directory, a loopback TCP
-//! proxy that drops connections, and the single-pass seal to compare with.
+//! Shared parts of the upload tests. The real service runs as a child process that a
+//! test can kill and restart, and the `sealpost` command runs with a private home
+//! directory. A loopback TCP proxy drops connections, and a single-pass seal gives the
+//! bytes to compare with.
 
 #![allow(dead_code)]
 
@@ -149,7 +150,7 @@ impl Service {
         self.dir.path().join("tls").join("ca.pem")
     }
 
-    /// The demo marketer's email and password for the Acme Mail account.
+    /// Returns the demo marketer's email and password for the Acme Mail account.
     pub(crate) fn marketer(&self) -> (String, String) {
         let text = std::fs::read(self.dir.path().join("demo-credentials.json"))
             .expect("read demo-credentials.json");
@@ -204,7 +205,7 @@ impl Service {
         .expect("terminate the upload");
     }
 
-    /// The SHA-256 of the complete upload as the service stored it, lowercase hex.
+    /// Returns the SHA-256 of the complete upload as the service stored it, in lowercase hex.
     pub(crate) fn stored_sha256(&self, upload_id: &str) -> String {
         let path = self
             .dir
@@ -255,8 +256,8 @@ impl Client {
         }
     }
 
-    /// A client whose runs keep the resume key in the OS keyring of the D-Bus session
-    /// the tests run in.
+    /// Creates a client whose runs keep the resume key in the OS keyring of the D-Bus
+    /// session the tests run in.
     pub(crate) fn with_keyring() -> Self {
         Self {
             keyring: true,
@@ -272,7 +273,7 @@ impl Client {
             .join("uploads")
     }
 
-    /// The resume state files saved now.
+    /// Lists the resume state files saved so far.
     pub(crate) fn state_files(&self) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(self.state_dir()) else {
             return Vec::new();
@@ -303,7 +304,7 @@ impl Client {
         self.upload_at(&service.url(), service, token, file, campaign)
     }
 
-    /// The same as [`Client::upload`], through another address such as a proxy's.
+    /// Builds the same command as [`Client::upload`], through another address such as a proxy's.
     pub(crate) fn upload_at(
         &self,
         url: &str,
@@ -363,7 +364,7 @@ impl Client {
     }
 }
 
-/// The SHA-256 of a single-pass seal of `list` with `secrets`, lowercase hex.
+/// Returns the SHA-256 of a single-pass seal of `list` with `secrets`, in lowercase hex.
 pub(crate) fn single_pass_sha256(
     secrets: &sealpost_envelope::UploadSecrets,
     list: &Path,
@@ -388,7 +389,7 @@ impl Write for HashWriter {
     }
 }
 
-/// The JSON lines a `sealpost upload --format json` run printed.
+/// Parses the JSON lines that a `sealpost upload --format json` run printed.
 pub(crate) fn json_lines(output: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(output)
         .lines()
@@ -399,8 +400,8 @@ pub(crate) fn json_lines(output: &[u8]) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// The `outcome` object of a finished run, with the run's output in the panic message
-/// when there is none.
+/// Returns the `outcome` object of a finished run. Panics with the run's output when
+/// there is none.
 pub(crate) fn outcome(output: &Output) -> serde_json::Value {
     json_lines(&output.stdout)
         .into_iter()
@@ -415,7 +416,7 @@ pub(crate) fn outcome(output: &Output) -> serde_json::Value {
         })
 }
 
-/// The notices of one kind in a run's output.
+/// Returns the notices of one kind in a run's output.
 pub(crate) fn notices(lines: &[serde_json::Value], kind: &str) -> Vec<serde_json::Value> {
     lines
         .iter()
