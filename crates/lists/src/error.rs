@@ -95,6 +95,19 @@ pub enum ReadError {
         encoding: &'static str,
     },
 
+    /// A row is not valid UTF-8, but UTF-8 was taken from the start of the file alone
+    /// ([`EncodingCheck::Sample`](crate::EncodingCheck::Sample)), so the list is in
+    /// another encoding.
+    #[error(
+        "row {row} is not valid UTF-8 text, although the start of the file is, so the \
+         list is in another encoding; open it again and choose its encoding \
+         (windows-1252 for most files saved by Excel on Windows)"
+    )]
+    Utf8GuessFailed {
+        /// The 1-based row number as a spreadsheet program shows it.
+        row: u64,
+    },
+
     /// A cap from [`Limits`](crate::Limits) was exceeded.
     #[error("{what} is {found}, over the limit of {limit}{at}; {advice}", at = RowSuffix(*row), advice = what.advice())]
     LimitExceeded {

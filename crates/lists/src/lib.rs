@@ -20,8 +20,8 @@ pub use error::{Limit, ReadError};
 pub use format::Format;
 pub use limits::Limits;
 pub use open::{
-    ListInfo, ListReader, MergedRegion, OpenOptions, Progress, ProgressUnit, SheetChoice,
-    UncalculatedFormulas,
+    EncodingCheck, ListInfo, ListReader, MergedRegion, OpenOptions, Progress, ProgressUnit,
+    SheetChoice, UncalculatedFormulas,
 };
 pub use record::{CellKind, Record};
 

@@ -19,6 +19,21 @@ pub enum SheetChoice {
     Index(usize),
 }
 
+/// The part of a text file read to settle on UTF-8, for a file that starts as valid UTF-8
+/// and has no byte order mark and no encoding given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EncodingCheck {
+    /// Reads the whole file once before the first row and takes Windows-1252 when any
+    /// byte is not UTF-8, so opening costs one extra read of the file.
+    #[default]
+    WholeFile,
+    /// Takes UTF-8 from the first 64 KiB, and from the rows read to find the header
+    /// (Windows-1252 when one of those is not UTF-8). A later row that is not UTF-8 fails
+    /// with [`ReadError::Utf8GuessFailed`], so reading the whole list still checks the
+    /// choice. Opening reads only the sample and the rows up to the header.
+    Sample,
+}
+
 /// Choices that override detection; the default detects everything.
 #[derive(Debug, Clone, Default)]
 pub struct OpenOptions {
@@ -28,6 +43,10 @@ pub struct OpenOptions {
     /// Text encoding label (WHATWG names such as `utf-8`, `utf-16le`, `windows-1252`);
     /// default: detected. Ignored for spreadsheets.
     pub encoding: Option<String>,
+    /// The part of a text file that settles the choice of UTF-8; default: the whole file.
+    /// Ignored for spreadsheets, and when `encoding` or a byte order mark names the
+    /// encoding.
+    pub encoding_check: EncodingCheck,
     /// Field delimiter byte; default: detected among `,` `;` TAB `|`. Ignored for
     /// spreadsheets.
     pub delimiter: Option<u8>,
@@ -59,6 +78,10 @@ pub struct ListInfo {
     /// Text encoding used (e.g. `UTF-8`, `UTF-16LE`, `windows-1252`); `None` for
     /// spreadsheets.
     pub encoding: Option<String>,
+    /// True when UTF-8 was taken from the start of the file alone
+    /// ([`EncodingCheck::Sample`]), so a later row may still fail with
+    /// [`ReadError::Utf8GuessFailed`].
+    pub encoding_from_sample: bool,
     /// Field delimiter used; `None` for spreadsheets.
     pub delimiter: Option<char>,
     /// Name of the sheet read; `None` for text.
@@ -188,6 +211,7 @@ impl ListReader {
         let info = ListInfo {
             format: Format::Csv,
             encoding: Some(reader.encoding_name().to_owned()),
+            encoding_from_sample: reader.encoding_from_sample(),
             delimiter: Some(char::from(reader.delimiter())),
             sheet: None,
             sheets: Vec::new(),

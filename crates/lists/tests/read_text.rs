@@ -1,7 +1,9 @@
 //! Reading text lists from memory: encodings, delimiters, line endings, quoting, blank
 //! and ragged rows, row numbers, limits and preview access.
 
-use sealpost_lists::{CellKind, Format, Limits, ListReader, OpenOptions, ReadError, Record};
+use sealpost_lists::{
+    CellKind, EncodingCheck, Format, Limits, ListReader, OpenOptions, ReadError, Record,
+};
 
 /// Reads every data row as (row number, cells).
 fn read_all(reader: &mut ListReader) -> Vec<(u64, Vec<String>)> {
@@ -525,4 +527,156 @@ fn text_unclosed_quote_message() {
     assert!(message.contains("row 2"), "{message}");
     assert!(message.contains("closing quote"), "{message}");
     assert!(!message.contains("Main"), "{message}");
+}
+
+fn sample_check() -> OpenOptions {
+    OpenOptions {
+        encoding_check: EncodingCheck::Sample,
+        ..OpenOptions::default()
+    }
+}
+
+/// Builds a list whose first 2 MB are ASCII, then one row with Windows-1252 bytes, and
+/// returns it with that row's number.
+fn late_windows_1252_list() -> (Vec<u8>, u64) {
+    let mut text = b"name,town\n".to_vec();
+    text.extend(b"Ada,Leeds\n".repeat(200_000));
+    text.extend(b"O\x92Brien,K\xF6ln\n");
+    text.extend(b"Cy,York\n");
+    (text, 200_002)
+}
+
+/// Reads records until one fails, returning the last good row and the error.
+fn read_until_error(reader: &mut ListReader) -> (u64, ReadError) {
+    let mut record = Record::new();
+    let mut last_good = 0;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => last_good = record.row(),
+            Ok(false) => panic!("read to the end without an error"),
+            Err(error) => return (last_good, error),
+        }
+    }
+}
+
+#[test]
+fn sample_check_fails_late_invalid_utf8() {
+    let (text, bad_row) = late_windows_1252_list();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &text).unwrap();
+    let from_file = ListReader::open(file.path(), &sample_check()).unwrap();
+    let from_memory = ListReader::from_bytes(text, &sample_check()).unwrap();
+    for (name, mut reader) in [("file", from_file), ("memory", from_memory)] {
+        assert_eq!(reader.info().encoding.as_deref(), Some("UTF-8"), "{name}");
+        assert!(reader.info().encoding_from_sample, "{name}");
+
+        let first = reader.rows(2..4).unwrap();
+        assert_eq!(first.len(), 2, "{name}");
+        assert_eq!(first[0].get(0), Some("Ada"), "{name}");
+
+        let (last_good, error) = read_until_error(&mut reader);
+        assert_eq!(last_good, bad_row - 1, "{name}");
+        assert!(
+            matches!(error, ReadError::Utf8GuessFailed { row } if row == bad_row),
+            "{name}: {error}"
+        );
+        let message = error.to_string();
+        assert!(message.contains("row 200002"), "{name}: {message}");
+        assert!(message.contains("windows-1252"), "{name}: {message}");
+    }
+}
+
+#[test]
+fn sample_check_page_past_bad_row_fails() {
+    let (text, bad_row) = late_windows_1252_list();
+    let mut reader = ListReader::from_bytes(text, &sample_check()).unwrap();
+    let error = reader.rows(bad_row - 1..bad_row + 2).unwrap_err();
+    assert!(
+        matches!(error, ReadError::Utf8GuessFailed { row } if row == bad_row),
+        "{error}"
+    );
+    // Rows before the bad one still read, from the checkpoints indexed on the way.
+    let before = reader.rows(bad_row - 3..bad_row).unwrap();
+    let numbers: Vec<u64> = before.iter().map(Record::row).collect();
+    assert_eq!(numbers, [bad_row - 3, bad_row - 2, bad_row - 1]);
+}
+
+#[test]
+fn whole_file_check_keeps_late_windows_1252() {
+    let (text, bad_row) = late_windows_1252_list();
+    let mut reader = ListReader::from_bytes(text, &OpenOptions::default()).unwrap();
+    assert_eq!(reader.info().encoding.as_deref(), Some("windows-1252"));
+    assert!(!reader.info().encoding_from_sample);
+    let rows = read_all(&mut reader);
+    assert_eq!(rows.len() as u64, bad_row);
+    let bad = &rows[rows.len() - 2];
+    assert_eq!(bad, &(bad_row, cells(&["O\u{2019}Brien", "Köln"])));
+}
+
+#[test]
+fn sample_check_switches_in_header_rows() {
+    // Rows of about 1 KB put row 90 past the 64 KiB sample but among the rows read to
+    // find the header, so opening settles on Windows-1252 as the whole-file check does.
+    let filler = "x".repeat(1000);
+    let mut text = b"name,notes\n".to_vec();
+    for _ in 0..88 {
+        text.extend(format!("Ada,{filler}\n").as_bytes());
+    }
+    text.extend(b"O\x92Brien,K\xF6ln\n");
+    text.extend(b"Cy,York\n");
+    assert!(text.len() > 64 * 1024);
+
+    for options in [sample_check(), OpenOptions::default()] {
+        let check = options.encoding_check;
+        let mut reader = ListReader::from_bytes(text.clone(), &options).unwrap();
+        let info = reader.info();
+        assert_eq!(info.encoding.as_deref(), Some("windows-1252"), "{check:?}");
+        assert!(!info.encoding_from_sample, "{check:?}");
+        let rows = read_all(&mut reader);
+        assert_eq!(rows.len(), 90, "{check:?}");
+        assert_eq!(
+            rows[88],
+            (90, cells(&["O\u{2019}Brien", "Köln"])),
+            "{check:?}"
+        );
+    }
+}
+
+#[test]
+fn sample_check_reads_valid_utf8_to_end() {
+    let mut text = b"name,town\n".to_vec();
+    // A two-byte character straddles the end of the 64 KiB sample.
+    while text.len() < 64 * 1024 - 1 {
+        text.push(b'A');
+    }
+    text.extend("\u{e9},Leeds\n".as_bytes());
+    text.extend(b"Ada,Leeds\n".repeat(200_000));
+    text.extend("Zoë,Köln\n".as_bytes());
+    let mut reader = ListReader::from_bytes(text, &sample_check()).unwrap();
+    assert_eq!(reader.info().encoding.as_deref(), Some("UTF-8"));
+    assert!(reader.info().encoding_from_sample);
+    let rows = read_all(&mut reader);
+    assert_eq!(rows.len(), 200_002);
+    assert_eq!(rows[0].1[0].len(), 64 * 1024 - 11 + 2);
+    assert_eq!(rows.last().unwrap(), &(200_003, cells(&["Zoë", "Köln"])));
+}
+
+#[test]
+fn sample_check_ignored_with_encoding_or_bom() {
+    let (text, _) = late_windows_1252_list();
+    let options = OpenOptions {
+        encoding: Some("windows-1252".into()),
+        ..sample_check()
+    };
+    let reader = ListReader::from_bytes(text.clone(), &options).unwrap();
+    assert_eq!(reader.info().encoding.as_deref(), Some("windows-1252"));
+    assert!(!reader.info().encoding_from_sample);
+
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend(&text);
+    let mut reader = ListReader::from_bytes(with_bom, &sample_check()).unwrap();
+    assert!(!reader.info().encoding_from_sample);
+    // A byte order mark names UTF-8, so a bad row is the row's fault.
+    let (_, error) = read_until_error(&mut reader);
+    assert!(matches!(error, ReadError::InvalidText { .. }), "{error}");
 }

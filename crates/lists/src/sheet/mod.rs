@@ -82,6 +82,7 @@ impl SheetReader {
         let info = ListInfo {
             format,
             encoding: None,
+            encoding_from_sample: false,
             delimiter: None,
             sheet: Some(loaded.name),
             sheets,

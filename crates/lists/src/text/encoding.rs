@@ -1,6 +1,7 @@
 //! Choice of the text encoding: byte order mark first, then an override label, then
-//! UTF-8 if the sample is valid UTF-8, else Windows-1252. The text reader then checks the
-//! rest of the file with [`is_utf8_stream`] before it settles on UTF-8.
+//! UTF-8 if the sample is valid UTF-8, else Windows-1252. Unless asked to trust the
+//! sample, the text reader then checks the rest of the file with [`is_utf8_stream`]
+//! before it settles on UTF-8.
 
 use std::io::{self, Read};
 

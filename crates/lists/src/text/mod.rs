@@ -19,7 +19,7 @@ use self::encoding::{Decoding, TextEncoding, detect_encoding, is_utf8_stream};
 use crate::header::{RowShape, SEARCH_ROWS, pick_header};
 use crate::index::{Checkpoint, RowIndex};
 use crate::source::{Counted, Source};
-use crate::{CellKind, OpenOptions, ReadError, Record};
+use crate::{CellKind, EncodingCheck, OpenOptions, ReadError, Record};
 
 /// Bytes read from the start of a file to choose its encoding and delimiter.
 const SAMPLE_BYTES: usize = 64 * 1024;
@@ -46,6 +46,9 @@ pub(crate) struct TextReader {
     /// Source bytes read by the main pass, for progress.
     consumed: Arc<AtomicU64>,
     total: u64,
+    /// True when UTF-8 was taken from the start of the file alone, so a row that is not
+    /// UTF-8 proves the choice wrong rather than the row.
+    from_sample: bool,
 }
 
 impl TextReader {
@@ -55,7 +58,9 @@ impl TextReader {
         let head = source.head(SAMPLE_BYTES).map_err(ReadError::Io)?;
         let truncated = (head.len() as u64) < total;
         let mut encoding = detect_encoding(&head, truncated, options.encoding.as_deref())?;
-        if options.encoding.is_none() && truncated && sniffed_utf8(encoding) {
+        let unsettled_utf8 = options.encoding.is_none() && truncated && sniffed_utf8(encoding);
+        let sample_only = unsettled_utf8 && options.encoding_check == EncodingCheck::Sample;
+        if unsettled_utf8 && !sample_only {
             // Exports often start with plain ASCII rows and hold Windows-1252 accents only
             // further down, so a valid sample is not enough: the rest of the file is
             // checked too, rather than failing with invalid UTF-8 mid-run.
@@ -65,6 +70,36 @@ impl TextReader {
                 encoding.encoding = WINDOWS_1252;
             }
         }
+        if !sample_only {
+            return Self::open_with(source, options, &head, total, encoding, false);
+        }
+
+        // The rows read ahead for the header may reach past the sample. A byte there that
+        // is not UTF-8 settles the encoding as the whole-file check would, before any
+        // row is returned.
+        let opened = Self::open_with(source.clone(), options, &head, total, encoding, true);
+        let guess_failed = match &opened {
+            Err(error) => matches!(error, ReadError::InvalidText { .. }),
+            Ok(reader) => matches!(reader.deferred, Some(ReadError::InvalidText { .. })),
+        };
+        if !guess_failed {
+            return opened;
+        }
+        encoding.encoding = WINDOWS_1252;
+        Self::open_with(source, options, &head, total, encoding, false)
+    }
+
+    /// Finishes [`open`](Self::open) once the encoding is chosen. `from_sample` is true
+    /// when UTF-8 was taken from `head` alone.
+    fn open_with(
+        source: Source,
+        options: &OpenOptions,
+        head: &[u8],
+        total: u64,
+        mut encoding: TextEncoding,
+        from_sample: bool,
+    ) -> Result<Self, ReadError> {
+        let truncated = (head.len() as u64) < total;
         let mut sample = decoded_sample(&head[encoding.skip_len..], encoding.decoding());
         let hint = sniff::separator_line(&sample);
         if let Some((_, line_len)) = hint {
@@ -107,6 +142,7 @@ impl TextReader {
             index: RowIndex::default(),
             consumed,
             total,
+            from_sample,
         };
         reader.read_header(options.header_row)?;
         Ok(reader)
@@ -188,6 +224,10 @@ impl TextReader {
         self.encoding.encoding.name()
     }
 
+    pub(crate) fn encoding_from_sample(&self) -> bool {
+        self.from_sample
+    }
+
     pub(crate) fn delimiter(&self) -> u8 {
         self.delimiter
     }
@@ -197,6 +237,11 @@ impl TextReader {
     }
 
     pub(crate) fn read_record(&mut self, record: &mut Record) -> Result<bool, ReadError> {
+        self.read_next(record)
+            .map_err(|error| self.checked_guess(error))
+    }
+
+    fn read_next(&mut self, record: &mut Record) -> Result<bool, ReadError> {
         let checkpoint = match self.lookahead.pop_front() {
             Some((ahead, checkpoint)) => {
                 *record = ahead;
@@ -234,6 +279,22 @@ impl TextReader {
     /// Returns the data rows whose numbers fall in `rows`, reading from the nearest
     /// checkpoint at or before `rows.start`.
     pub(crate) fn rows(&mut self, rows: Range<u64>) -> Result<Vec<Record>, ReadError> {
+        self.read_rows(rows)
+            .map_err(|error| self.checked_guess(error))
+    }
+
+    /// Reports invalid UTF-8 as [`ReadError::Utf8GuessFailed`] when UTF-8 was taken from
+    /// the start of the file alone, since then the encoding is wrong, not the row.
+    fn checked_guess(&self, error: ReadError) -> ReadError {
+        match error {
+            ReadError::InvalidText { row, .. } if self.from_sample => {
+                ReadError::Utf8GuessFailed { row }
+            }
+            other => other,
+        }
+    }
+
+    fn read_rows(&mut self, rows: Range<u64>) -> Result<Vec<Record>, ReadError> {
         let mut found = Vec::new();
         let header_row = self.header.row();
         if rows.start >= rows.end {
@@ -262,6 +323,11 @@ impl TextReader {
             }
             if row > header_row && row >= rows.start {
                 found.push(record.clone());
+            }
+            // Reading the next record would decode a row outside the range, which may
+            // be the one that fails.
+            if row + 1 >= rows.end {
+                break;
             }
         }
         Ok(found)
