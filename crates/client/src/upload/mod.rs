@@ -16,6 +16,7 @@ mod follow;
 mod local_check;
 mod resume_key;
 mod retry;
+pub mod saved;
 mod sender;
 mod state;
 mod tus;

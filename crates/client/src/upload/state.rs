@@ -113,6 +113,20 @@ impl StateIdentity {
     }
 }
 
+/// Returns whether `path` has the name [`StateIdentity::file_in`] gives state files: 32
+/// lowercase hex digits and `.json`. Other files share the state directory.
+pub(crate) fn is_state_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+        return false;
+    };
+    name.strip_suffix(".json").is_some_and(|stem| {
+        stem.len() == 32
+            && stem
+                .bytes()
+                .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
+    })
+}
+
 /// Reads the state file, or `None` when there is none.
 pub(crate) fn load(path: &Path) -> Result<Option<ResumeState>, UploadError> {
     let text = match fs::read(path) {
@@ -299,5 +313,21 @@ mod tests {
             ..identity.clone()
         };
         assert_ne!(identity.file_in(dir.path()), other.file_in(dir.path()));
+    }
+
+    #[test]
+    fn state_file_names_are_recognised() {
+        let dir = tempfile::tempdir().unwrap();
+        let (identity, _) = sample(dir.path());
+        assert!(is_state_file(&identity.file_in(dir.path())));
+        for other in [
+            "list-1-mapping.json",
+            "resume-key.json",
+            "0123456789abcdef0123456789abcdef.tmp-12",
+            "0123456789ABCDEF0123456789ABCDEF.json",
+            "0123456789abcdef0123456789abcde.json",
+        ] {
+            assert!(!is_state_file(&dir.path().join(other)), "{other}");
+        }
     }
 }
