@@ -37,6 +37,8 @@ enum Command {
     Upload(commands::upload::Args),
     /// Sign in to a Sealpost service and store the session token.
     Login(commands::account::session::LoginArgs),
+    /// Accept an invitation from an admin: choose a password and join the account.
+    AcceptInvite(commands::account::invitation::Args),
     /// Sign out: end the session on the service and delete the stored token.
     Logout(commands::account::session::LogoutArgs),
     /// Show who the current credential belongs to and what it may do.
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::Envelope(args) => commands::envelope::run(args),
         Command::Upload(args) => commands::upload::run(args),
         Command::Login(args) => commands::account::session::login(args),
+        Command::AcceptInvite(args) => commands::account::invitation::run(args),
         Command::Logout(args) => commands::account::session::logout(args),
         Command::Whoami(args) => commands::account::session::whoami(args),
         Command::Campaigns(args) => commands::account::campaigns::run(args),

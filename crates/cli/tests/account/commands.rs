@@ -2,7 +2,9 @@ use std::io::Read as _;
 
 use sealpost_api::Role;
 
-use crate::harness::{Machine, Service, assert_success, error_code, json, stdout};
+use crate::harness::{
+    Machine, Service, assert_success, error_code, json, path_text, stderr, stdout,
+};
 
 #[test]
 fn campaigns_create_list_show() {
@@ -315,4 +317,132 @@ fn campaign_status_changes() {
         &env,
     );
     assert_eq!(error_code(&back), "http.conflict");
+}
+
+#[test]
+fn invitation_accept_then_sign_in() {
+    let service = Service::start("");
+    let admin = Machine::new();
+    let env = admin.login(&service, Role::Admin);
+    let email = "joiner@acme.example";
+    let invitation = json(&admin.run(
+        &[
+            "members", "invite", email, "--role", "marketer", "--format", "json",
+        ],
+        &env,
+    ));
+    let token = invitation["token"].as_str().expect("invitation token");
+
+    // The invitee uses another machine, with no earlier sign-in.
+    let invitee = Machine::new();
+    let ca = path_text(&service.ca_file);
+    let accept_args = [
+        "accept-invite",
+        "--server",
+        &service.url,
+        "--ca-file",
+        &ca,
+        "--name",
+        "Jo Iner",
+        "--secrets-stdin",
+    ];
+    let password = "a long enough password";
+    let short = invitee.run_with_input(&accept_args, &format!("{token}\nshort\n"), &[]);
+    assert_eq!(short.status.code(), Some(1), "{}", stderr(&short));
+    assert!(stderr(&short).contains("12"), "{}", stderr(&short));
+
+    let accepted = invitee.run_with_input(&accept_args, &format!("{token}\n{password}\n"), &[]);
+    assert_success(&accepted);
+    let text = stdout(&accepted);
+    assert!(text.contains(email), "{text}");
+    assert!(text.contains("sealpost login"), "{text}");
+    assert!(!text.contains(token), "{text}");
+    assert!(!stderr(&accepted).contains(password));
+
+    let again = invitee.run_with_input(&accept_args, &format!("{token}\n{password}\n"), &[]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("ask for a new one"),
+        "{}",
+        stderr(&again)
+    );
+
+    let login = invitee.run_with_input(
+        &[
+            "login",
+            "--server",
+            &service.url,
+            "--ca-file",
+            &ca,
+            "--email",
+            email,
+            "--password-stdin",
+            "--store",
+            "file",
+            "--format",
+            "json",
+        ],
+        &format!("{password}\n"),
+        &[("SEALPOST_PASSPHRASE", "joiner passphrase")],
+    );
+    let signed_in = json(&login);
+    assert_eq!(signed_in["email"], email);
+    assert_eq!(signed_in["role"], "marketer");
+    let me = json(&invitee.run(
+        &["whoami", "--format", "json"],
+        &[("SEALPOST_PASSPHRASE", "joiner passphrase")],
+    ));
+    assert_eq!(me["member"]["name"], "Jo Iner");
+}
+
+#[test]
+fn invitation_secrets_not_in_argv() {
+    let machine = Machine::new();
+    let no_input = machine.run(
+        &[
+            "accept-invite",
+            "--server",
+            "https://127.0.0.1:9",
+            "--name",
+            "Someone",
+        ],
+        &[],
+    );
+    assert_eq!(no_input.status.code(), Some(1));
+    assert!(
+        stderr(&no_input).contains("--secrets-stdin"),
+        "{}",
+        stderr(&no_input)
+    );
+    let token_flag = machine.run(
+        &[
+            "accept-invite",
+            "--server",
+            "https://127.0.0.1:9",
+            "--name",
+            "Someone",
+            "--token",
+            "spi_x",
+        ],
+        &[],
+    );
+    assert_eq!(token_flag.status.code(), Some(2));
+    let not_a_token = machine.run_with_input(
+        &[
+            "accept-invite",
+            "--server",
+            "https://127.0.0.1:9",
+            "--name",
+            "Someone",
+            "--secrets-stdin",
+        ],
+        "sps_session_token\na long enough password\n",
+        &[],
+    );
+    assert_eq!(not_a_token.status.code(), Some(1));
+    assert!(
+        stderr(&not_a_token).contains("spi_"),
+        "{}",
+        stderr(&not_a_token)
+    );
 }

@@ -8,6 +8,7 @@ pub(crate) mod audit;
 pub(crate) mod campaigns;
 pub(crate) mod diagnostics;
 pub(crate) mod history;
+pub(crate) mod invitation;
 pub(crate) mod members;
 pub(crate) mod session;
 mod table;
