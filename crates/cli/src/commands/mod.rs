@@ -6,5 +6,6 @@ mod list;
 mod output;
 pub(crate) mod preview;
 mod progress;
+mod service_check;
 pub(crate) mod upload;
 pub(crate) mod validate;

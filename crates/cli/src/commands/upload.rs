@@ -1,12 +1,13 @@
 //! `sealpost upload`: validate a list, seal it and send it to the service resumably.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sealpost_client::profile;
 use sealpost_client::upload::{
     self, CancellationToken, EventSink, ListOptions, ResumeMode, UploadError, UploadEvent,
     UploadNotice, UploadOutcome, UploadRequest,
@@ -17,6 +18,9 @@ use zeroize::Zeroizing;
 
 use super::account::Format;
 use super::account::target::{PASSPHRASE_ENV, Target};
+
+/// The name of the passphrase-encrypted resume key file.
+const RESUME_KEY_FILE: &str = "resume-key.json";
 
 /// Exit statuses, as the help text lists them.
 const UPLOAD_EXIT_STATUS: &str = "Exit status: 0 when the service accepted the list or is \
@@ -91,6 +95,12 @@ pub(crate) fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // A wrong path is the commonest mistake, so report it before signing in or asking
+    // for a passphrase.
+    if let Err(error) = check_file(&args.file) {
+        report_error(format, error.code(), &error.to_string(), false);
+        return ExitCode::from(2);
+    }
     let connection = match args.target.connect() {
         Ok(connection) => connection,
         Err(error) => {
@@ -162,12 +172,10 @@ fn build_request(args: &Args) -> Result<UploadRequest, String> {
     })?;
     // Without a keyring the resume key goes to a passphrase-encrypted file when
     // SEALPOST_PASSPHRASE gives a passphrase, as session tokens do.
-    let fallback = std::env::var(PASSPHRASE_ENV).ok().map(|passphrase| {
-        (
-            state_dir.join("resume-key.json"),
-            Zeroizing::new(passphrase),
-        )
-    });
+    let fallback = match std::env::var(PASSPHRASE_ENV) {
+        Ok(passphrase) => Some((resume_key_file(&state_dir)?, Zeroizing::new(passphrase))),
+        Err(_) => None,
+    };
     let resume_keys = Arc::from(upload::default_store(fallback));
     let mut request = UploadRequest::new(&args.file, &args.campaign, state_dir, resume_keys);
     request.list = ListOptions {
@@ -184,6 +192,38 @@ fn build_request(args: &Args) -> Result<UploadRequest, String> {
     request.max_wait = Duration::from_secs(args.wait);
     request.patch_size = args.patch_size;
     Ok(request)
+}
+
+/// Checks that `file` is a file this user can open for reading.
+fn check_file(file: &Path) -> Result<(), UploadError> {
+    let unreadable = |source| UploadError::SourceUnreadable {
+        path: file.to_owned(),
+        source,
+    };
+    let metadata = std::fs::metadata(file).map_err(unreadable)?;
+    if metadata.is_dir() {
+        return Err(unreadable(std::io::ErrorKind::IsADirectory.into()));
+    }
+    std::fs::File::open(file).map(drop).map_err(unreadable)
+}
+
+/// Returns the resume key file in the config directory, next to the token files, so
+/// that SEALPOST_CONFIG_DIR keeps every secret of one profile together. A key file that
+/// an earlier version left in the state directory moves there, so its saved uploads
+/// still resume.
+fn resume_key_file(state_dir: &Path) -> Result<PathBuf, String> {
+    let dir = profile::config_dir().map_err(|error| error.to_string())?;
+    let path = dir.join(RESUME_KEY_FILE);
+    let legacy = state_dir.join(RESUME_KEY_FILE);
+    if !path.exists() && legacy.exists() {
+        let moved = std::fs::create_dir_all(&dir).and_then(|()| std::fs::rename(&legacy, &path));
+        if let Err(error) = moved {
+            // Not fatal: a new key file is created, and only the legacy key's saved
+            // uploads start over.
+            tracing::warn!(%error, from = %legacy.display(), to = %path.display(), "could not move the resume key file");
+        }
+    }
+    Ok(path)
 }
 
 fn exit_status_of(error: &UploadError) -> ExitCode {
@@ -240,12 +280,8 @@ fn describe_outcome(outcome: &UploadOutcome) -> String {
     if let Some(reason) = &outcome.reason {
         text.push_str(&format!("  reason: {reason}\n"));
     }
-    if let Some(rows) = outcome
-        .service_validation
-        .as_ref()
-        .and_then(|validation| validation.get("rows"))
-    {
-        text.push_str(&format!("  checked by the service: {rows}\n"));
+    if let Some(validation) = &outcome.service_validation {
+        text.push_str(&super::service_check::describe(validation, "  "));
     }
     if outcome.final_state.is_none() {
         text.push_str(
@@ -374,6 +410,11 @@ fn describe_notice(notice: &UploadNotice) -> Option<String> {
             Some(id) => format!("starting over: upload {id} cannot continue because {reason}"),
             None => format!("starting over: {reason}"),
         },
+        UploadNotice::ResumeKeyReplaced { path } => format!(
+            "replaced the resume key file {}, which did not open with this passphrase; \
+             interrupted uploads saved under the old key start over",
+            path.display()
+        ),
         UploadNotice::Retrying {
             attempt,
             delay,

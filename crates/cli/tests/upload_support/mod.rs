@@ -273,6 +273,12 @@ impl Client {
             .join("uploads")
     }
 
+    /// Returns the config directory of these runs, `XDG_CONFIG_HOME/sealpost`, which
+    /// contains the resume key file.
+    pub(crate) fn config_dir(&self) -> PathBuf {
+        self.home.path().join("config").join("sealpost")
+    }
+
     /// Lists the resume state files saved so far.
     pub(crate) fn state_files(&self) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(self.state_dir()) else {
@@ -304,6 +310,19 @@ impl Client {
         self.upload_at(&service.url(), service, token, file, campaign)
     }
 
+    /// Builds the same command as [`Client::upload`], following the service's processing
+    /// for `wait_seconds` instead of 5 seconds.
+    pub(crate) fn upload_waiting(
+        &self,
+        service: &Service,
+        token: &str,
+        file: &Path,
+        campaign: &str,
+        wait_seconds: u64,
+    ) -> Command {
+        self.upload_command(&service.url(), service, token, file, campaign, wait_seconds)
+    }
+
     /// Builds the same command as [`Client::upload`], through another address such as a proxy's.
     pub(crate) fn upload_at(
         &self,
@@ -312,6 +331,18 @@ impl Client {
         token: &str,
         file: &Path,
         campaign: &str,
+    ) -> Command {
+        self.upload_command(url, service, token, file, campaign, 5)
+    }
+
+    fn upload_command(
+        &self,
+        url: &str,
+        service: &Service,
+        token: &str,
+        file: &Path,
+        campaign: &str,
+        wait_seconds: u64,
     ) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_sealpost"));
         command
@@ -326,7 +357,7 @@ impl Client {
             .arg("--format")
             .arg("json")
             .arg("--wait")
-            .arg("5");
+            .arg(wait_seconds.to_string());
         self.environment(&mut command, token);
         command
     }
@@ -357,7 +388,7 @@ impl Client {
                 .expect("open the saved secrets with the keyring's key");
         }
         let keys = PassphraseFileResumeKey::new(
-            self.state_dir().join("resume-key.json"),
+            self.config_dir().join("resume-key.json"),
             Zeroizing::new(PASSPHRASE.to_owned()),
         );
         open_saved_secrets(state_file, &keys).expect("open the saved secrets")
@@ -438,6 +469,94 @@ pub(crate) fn write_generated_list(path: &Path, rows: usize) {
         .unwrap();
     }
     out.flush().unwrap();
+}
+
+/// UK recipients' towns, counties and postcodes.
+const UK_PLACES: [(&str, &str, &str); 8] = [
+    ("London", "Greater London", "SW1A 1AA"),
+    ("Manchester", "Greater Manchester", "M1 1AE"),
+    ("Birmingham", "West Midlands", "B33 8TH"),
+    ("Leeds", "West Yorkshire", "LS1 4AP"),
+    ("Glasgow", "Lanarkshire", "G2 3WT"),
+    ("Cardiff", "South Glamorgan", "CF10 1EP"),
+    ("Bristol", "Avon", "BS1 4DJ"),
+    ("Newcastle upon Tyne", "Tyne and Wear", "NE1 7RU"),
+];
+
+/// US recipients' cities, states and ZIP codes.
+const US_PLACES: [(&str, &str, &str); 8] = [
+    ("New York", "NY", "10001"),
+    ("Austin", "TX", "73301"),
+    ("Chicago", "IL", "60601"),
+    ("Seattle", "WA", "98101"),
+    ("Boston", "MA", "02108"),
+    ("Denver", "CO", "80202"),
+    ("Miami", "FL", "33101"),
+    ("Portland", "OR", "97201"),
+];
+
+const FIRST_NAMES: [&str; 8] = [
+    "Olivia", "James", "Amelia", "Noah", "Isla", "Ethan", "Harper", "Mason",
+];
+const LAST_NAMES: [&str; 8] = [
+    "Smith", "Johnson", "Williams", "Brown", "Taylor", "Davies", "Miller", "Wilson",
+];
+const STREETS: [&str; 6] = [
+    "High Street",
+    "Station Road",
+    "Main Street",
+    "Church Lane",
+    "Park Avenue",
+    "Oak Drive",
+];
+
+/// Writes a mailing list of valid, distinct UK and US recipients of at least
+/// `min_bytes` bytes, and returns the number of rows. The same `min_bytes` always gives
+/// the same file. Rows are about 140 bytes, so 200 MiB stays below the lists crate's
+/// 2,000,000-row limit.
+pub(crate) fn write_mailing_list(path: &Path, min_bytes: u64) -> u64 {
+    let mut out =
+        std::io::BufWriter::with_capacity(1 << 20, File::create(path).expect("create the list"));
+    let header = "title,first_name,last_name,company,address1,address2,city,state,postcode,\
+                  country,email,ref_id\n";
+    out.write_all(header.as_bytes()).unwrap();
+    let mut written = header.len() as u64;
+    let mut rows = 0u64;
+    let mut line = String::with_capacity(256);
+    while written < min_bytes {
+        line.clear();
+        let index = rows as usize;
+        let first = FIRST_NAMES[index % FIRST_NAMES.len()];
+        let last = LAST_NAMES[(index / FIRST_NAMES.len()) % LAST_NAMES.len()];
+        let street = STREETS[index % STREETS.len()];
+        let house = rows % 997 + 1;
+        // Every third recipient is in the US.
+        let (city, state, postcode, country) = if rows % 3 == 2 {
+            let (city, state, zip) = US_PLACES[(index / 3) % US_PLACES.len()];
+            (city, state, zip, "US")
+        } else {
+            let (city, county, postcode) = UK_PLACES[index % UK_PLACES.len()];
+            (city, county, postcode, "GB")
+        };
+        let title = if rows.is_multiple_of(2) { "Ms" } else { "Mr" };
+        use std::fmt::Write as _;
+        writeln!(
+            line,
+            "{title},{first},{last},Acme Trading {company},\"Unit {rows}, {house} {street}\",\
+             Floor {floor},{city},{state},{postcode},{country},\
+             {lower_first}.{lower_last}.{rows}@example.com,REF{rows:010}",
+            company = rows % 50,
+            floor = rows % 9 + 1,
+            lower_first = first.to_ascii_lowercase(),
+            lower_last = last.to_ascii_lowercase(),
+        )
+        .unwrap();
+        out.write_all(line.as_bytes()).unwrap();
+        written += line.len() as u64;
+        rows += 1;
+    }
+    out.flush().unwrap();
+    rows
 }
 
 /// A small deterministic random source for kill points; the seed is printed so a

@@ -59,7 +59,7 @@ pub enum UploadError {
     InvalidRequest(String),
 
     /// The source file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("{}", describe_unreadable(path, source))]
     SourceUnreadable {
         /// The list file.
         path: PathBuf,
@@ -117,6 +117,17 @@ pub enum UploadError {
     #[error("cannot protect the upload's resume secrets: {0}")]
     ResumeKeyUnavailable(String),
 
+    /// The resume key file does not open with the passphrase given: it was created under
+    /// another passphrase, or it is damaged.
+    #[error(
+        "the resume key file {} does not open with this passphrase: it was created with another passphrase, or it is damaged; run again with the earlier passphrase to resume, or add --restart to start this upload over with a new resume key (other interrupted uploads then start over too)",
+        path.display()
+    )]
+    ResumeKeyWrongPassphrase {
+        /// The resume key file.
+        path: PathBuf,
+    },
+
     /// The service's upload key is malformed or inconsistent.
     #[error(
         "the service sent an unusable upload key: {0}; report this to the service's administrator"
@@ -171,6 +182,7 @@ impl UploadError {
             UploadError::ResumeStateInvalid { .. } => "upload.resume_state_invalid",
             UploadError::ResumeStateUnwritable { .. } => "upload.resume_state_unwritable",
             UploadError::ResumeKeyUnavailable(_) => "upload.resume_key_unavailable",
+            UploadError::ResumeKeyWrongPassphrase { .. } => "upload.resume_key_wrong_passphrase",
             UploadError::UploadKeyInvalid(_) => "upload.upload_key_invalid",
             UploadError::Seal(_) => "upload.seal_failed",
             UploadError::Protocol(_) => "upload.protocol",
@@ -210,6 +222,28 @@ fn cancelled_message(acknowledged: u64, total: u64) -> String {
     }
 }
 
+/// Names the file and the fix for the usual causes; other errors keep the OS's words.
+fn describe_unreadable(path: &std::path::Path, error: &std::io::Error) -> String {
+    let path = path.display();
+    match error.kind() {
+        std::io::ErrorKind::NotFound => format!(
+            "the list file {path} does not exist; check the file name, and that a relative \
+             path starts from the current directory"
+        ),
+        std::io::ErrorKind::PermissionDenied => format!(
+            "you do not have permission to read the list file {path}; ask its owner for read \
+             access, or copy it to a directory of yours"
+        ),
+        std::io::ErrorKind::IsADirectory => format!(
+            "{path} is a directory, not a list file; give the path of a CSV or spreadsheet file"
+        ),
+        _ => format!(
+            "cannot read the list file {path} ({error}); check that it is a regular file \
+             and that no other program has it locked"
+        ),
+    }
+}
+
 fn describe_counts(counts: &BTreeMap<IssueCode, u64>) -> String {
     counts
         .iter()
@@ -233,6 +267,27 @@ mod tests {
         assert!(message.contains("--allow-errors"), "{message}");
         assert_eq!(error.code(), "upload.list_has_errors");
         assert!(!error.is_resumable());
+    }
+
+    #[test]
+    fn unreadable_source_says_what_to_do() {
+        let cases = [
+            (std::io::ErrorKind::NotFound, "does not exist"),
+            (std::io::ErrorKind::PermissionDenied, "permission to read"),
+            (std::io::ErrorKind::IsADirectory, "is a directory"),
+            (std::io::ErrorKind::Other, "cannot read the list file"),
+        ];
+        for (kind, expected) in cases {
+            let error = UploadError::SourceUnreadable {
+                path: PathBuf::from("lists/spring.csv"),
+                source: std::io::Error::from(kind),
+            };
+            let message = error.to_string();
+            assert!(message.contains("lists/spring.csv"), "{message}");
+            assert!(message.contains(expected), "{kind:?}: {message}");
+            assert!(!message.contains("os error"), "{message}");
+            assert_eq!(error.code(), "upload.source_unreadable");
+        }
     }
 
     #[test]

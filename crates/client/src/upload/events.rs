@@ -71,6 +71,12 @@ pub enum UploadNotice {
         /// Why it could not continue.
         reason: String,
     },
+    /// The resume key file did not open with the passphrase given, so a restart replaced
+    /// it with a new key. Interrupted uploads saved under the old key start over.
+    ResumeKeyReplaced {
+        /// The resume key file.
+        path: std::path::PathBuf,
+    },
     /// A request failed and is tried again after a delay.
     Retrying {
         /// The retry's number, counting from 1 since the last acknowledged bytes.

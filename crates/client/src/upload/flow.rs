@@ -64,11 +64,7 @@ async fn run_steps(
         campaign_id: Some(campaign_id),
     };
     let state_path = identity.file_in(&request.state_dir);
-    // Keyring calls block (D-Bus on Linux), so they run off the async threads.
-    let keys = request.resume_keys.clone();
-    let key = tokio::task::spawn_blocking(move || keys.load_or_create())
-        .await
-        .map_err(|error| UploadError::ResumeKeyUnavailable(error.to_string()))??;
+    let key = load_resume_key(request, events).await?;
     let mut backoff = Backoff::new(request.retry);
 
     let mut saved = prepare_saved(connection, request, &identity, &state_path, events).await?;
@@ -98,6 +94,9 @@ async fn run_steps(
                 }
             }
             None => {
+                // NOTE: the service does not report its scanner's size limit (clamd's
+                // StreamMaxLength), so the client cannot warn here. A list larger than
+                // the limit is sent in full and only then rejected.
                 let parts = start_new(
                     connection,
                     request,
@@ -239,6 +238,31 @@ async fn validate_locally(
         validation: Box::new(validation.clone()),
     });
     Ok(validation)
+}
+
+/// Loads the resume key. A restart replaces a key file that the passphrase does not
+/// open, so a user who changed the passphrase can upload again without deleting files.
+async fn load_resume_key(
+    request: &UploadRequest,
+    events: &EventSink,
+) -> Result<vault::ResumeKey, UploadError> {
+    let restart = request.resume == ResumeMode::Restart;
+    let keys = request.resume_keys.clone();
+    // Keyring calls block (D-Bus on Linux), so they run off the async threads.
+    let loaded = tokio::task::spawn_blocking(move || match keys.load_or_create() {
+        Err(UploadError::ResumeKeyWrongPassphrase { path }) if restart => {
+            tracing::warn!(file = %path.display(), "replacing a resume key file that does not open with this passphrase");
+            keys.replace().map(|key| (key, Some(path)))
+        }
+        other => other.map(|key| (key, None)),
+    })
+    .await
+    .map_err(|error| UploadError::ResumeKeyUnavailable(error.to_string()))??;
+    let (key, replaced) = loaded;
+    if let Some(path) = replaced {
+        events.notice(UploadNotice::ResumeKeyReplaced { path });
+    }
+    Ok(key)
 }
 
 /// Loads the saved state as `request.resume` requests: discarded (and its upload

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use zeroize::Zeroizing;
 
 use crate::credential::Token;
+use crate::error::ClientError;
 use crate::secrets::{load_token_file, save_token_file};
 
 use super::error::UploadError;
@@ -21,6 +22,10 @@ const KEYRING_USER: &str = "upload-resume-key";
 pub trait ResumeKeyStore: std::fmt::Debug + Send + Sync {
     /// Returns the key, creating and storing a new one on first use.
     fn load_or_create(&self) -> Result<ResumeKey, UploadError>;
+
+    /// Replaces the stored key with a new one and returns it. Saved states sealed under
+    /// the old key no longer open, so their uploads start over.
+    fn replace(&self) -> Result<ResumeKey, UploadError>;
 
     /// Whether the key outlives this process, so another run can resume.
     fn is_persistent(&self) -> bool;
@@ -79,14 +84,18 @@ impl ResumeKeyStore for KeyringResumeKey {
                 })?;
                 Ok(key)
             }
-            Err(keyring::Error::NoEntry) => {
-                let key = vault::generate_key();
-                let text = Zeroizing::new(hex::encode(key.as_ref()));
-                entry.set_password(&text).map_err(failed)?;
-                Ok(key)
-            }
+            Err(keyring::Error::NoEntry) => self.replace(),
             Err(error) => Err(failed(error)),
         }
+    }
+
+    fn replace(&self) -> Result<ResumeKey, UploadError> {
+        let key = vault::generate_key();
+        let text = Zeroizing::new(hex::encode(key.as_ref()));
+        self.entry()?.set_password(&text).map_err(|error| {
+            UploadError::ResumeKeyUnavailable(format!("the system keyring failed ({error})"))
+        })?;
+        Ok(key)
     }
 
     fn is_persistent(&self) -> bool {
@@ -115,6 +124,13 @@ impl ResumeKeyStore for ProcessResumeKey {
             UploadError::ResumeKeyUnavailable("the key store is poisoned".to_owned())
         })?;
         Ok(slot.get_or_insert_with(vault::generate_key).clone())
+    }
+
+    fn replace(&self) -> Result<ResumeKey, UploadError> {
+        let mut slot = self.key.lock().map_err(|_| {
+            UploadError::ResumeKeyUnavailable("the key store is poisoned".to_owned())
+        })?;
+        Ok(slot.insert(vault::generate_key()).clone())
     }
 
     fn is_persistent(&self) -> bool {
@@ -152,22 +168,36 @@ impl std::fmt::Debug for PassphraseFileResumeKey {
 
 impl ResumeKeyStore for PassphraseFileResumeKey {
     fn load_or_create(&self) -> Result<ResumeKey, UploadError> {
-        let failed =
-            |error: crate::error::ClientError| UploadError::ResumeKeyUnavailable(error.to_string());
         if !self.path.exists() {
-            let key = vault::generate_key();
-            let token = Token::new(hex::encode(key.as_ref()));
-            save_token_file(&self.path, FILE_LABEL, &self.passphrase, &token).map_err(failed)?;
-            return Ok(key);
+            return self.replace();
         }
-        let token = load_token_file(&self.path, FILE_LABEL, &self.passphrase).map_err(failed)?;
+        let token =
+            load_token_file(&self.path, FILE_LABEL, &self.passphrase).map_err(
+                |error| match error {
+                    // A damaged file is as useless as one under another passphrase, and the
+                    // same restart replaces it.
+                    ClientError::WrongPassphrase { .. } | ClientError::ConfigFile { .. } => {
+                        UploadError::ResumeKeyWrongPassphrase {
+                            path: self.path.clone(),
+                        }
+                    }
+                    other => UploadError::ResumeKeyUnavailable(other.to_string()),
+                },
+            )?;
         let mut key = Zeroizing::new([0u8; 32]);
         hex::decode_to_slice(token.expose().trim(), key.as_mut()).map_err(|_| {
-            UploadError::ResumeKeyUnavailable(format!(
-                "the resume key file {} is malformed; delete it and start the upload again",
-                self.path.display()
-            ))
+            UploadError::ResumeKeyWrongPassphrase {
+                path: self.path.clone(),
+            }
         })?;
+        Ok(key)
+    }
+
+    fn replace(&self) -> Result<ResumeKey, UploadError> {
+        let key = vault::generate_key();
+        let token = Token::new(hex::encode(key.as_ref()));
+        save_token_file(&self.path, FILE_LABEL, &self.passphrase, &token)
+            .map_err(|error| UploadError::ResumeKeyUnavailable(error.to_string()))?;
         Ok(key)
     }
 
@@ -219,7 +249,26 @@ mod tests {
             PassphraseFileResumeKey::new(&path, Zeroizing::new("wrong passphrase".to_owned()))
                 .load_or_create()
                 .unwrap_err();
-        assert_eq!(wrong.code(), "upload.resume_key_unavailable");
+        assert_eq!(wrong.code(), "upload.resume_key_wrong_passphrase");
+        assert!(wrong.to_string().contains("--restart"), "{wrong}");
+    }
+
+    #[test]
+    fn passphrase_file_replaced_under_new_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("resume-key.json");
+        let first = PassphraseFileResumeKey::new(&path, Zeroizing::new("first one".to_owned()))
+            .load_or_create()
+            .unwrap();
+        let second = PassphraseFileResumeKey::new(&path, Zeroizing::new("second one".to_owned()));
+        assert!(second.load_or_create().is_err());
+        let replaced = second.replace().unwrap();
+        assert_ne!(replaced.as_ref(), first.as_ref());
+        assert_eq!(second.load_or_create().unwrap().as_ref(), replaced.as_ref());
+
+        std::fs::write(&path, b"{damaged").unwrap();
+        let damaged = second.load_or_create().unwrap_err();
+        assert_eq!(damaged.code(), "upload.resume_key_wrong_passphrase");
     }
 
     #[test]

@@ -176,7 +176,7 @@ fn show_text(upload: &UploadDetail) -> String {
         table::time(upload.expires_at),
     );
     if let Some(validation) = &upload.validation {
-        text.push_str(&format!("validation: {validation}\n"));
+        text.push_str(&crate::commands::service_check::describe(validation, ""));
     }
     text
 }
@@ -204,7 +204,8 @@ pub(super) fn timeline_text(timeline: &UploadTimeline) -> String {
         &rows,
     ));
     if let Some(validation) = &timeline.validation {
-        text.push_str(&format!("\nvalidation: {validation}\n"));
+        text.push('\n');
+        text.push_str(&crate::commands::service_check::describe(validation, ""));
     }
     text
 }
