@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "sign_in",
     "current_session",
     "sign_out",
+    "unlock_session",
     "list_campaigns",
     "create_campaign",
     "list_uploads",

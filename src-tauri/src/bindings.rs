@@ -18,6 +18,7 @@ pub fn export_all(directory: &Path) -> Result<(), ExportError> {
         .with_large_int("number");
     AppError::export_all(&cfg)?;
     AppInfo::export_all(&cfg)?;
+    LockedSession::export_all(&cfg)?;
     Settings::export_all(&cfg)?;
     SignInRequest::export_all(&cfg)?;
     SessionInfo::export_all(&cfg)?;

@@ -6,6 +6,7 @@
 pub mod bindings;
 pub mod commands;
 pub mod lists;
+pub mod saved_uploads;
 pub mod service;
 pub mod state;
 pub mod types;
@@ -68,6 +69,7 @@ pub fn run() {
             commands::session::sign_in,
             commands::session::current_session,
             commands::session::sign_out,
+            commands::session::unlock_session,
             commands::history::list_campaigns,
             commands::history::create_campaign,
             commands::history::list_uploads,

@@ -5,18 +5,21 @@
 //! holds.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use sealpost_client::upload::saved::{self, SavedUpload};
 use sealpost_client::upload::{
-    self, CancellationToken, EventSink, ResumeKeyStore, ResumeMode, UploadError, UploadEvent,
-    UploadOutcome, UploadRequest,
+    self, CancellationToken, EventSink, PassphraseFileResumeKey, ResumeKeyStore, ResumeMode,
+    UploadError, UploadEvent, UploadOutcome, UploadRequest,
 };
 use sealpost_client::{Connection, FinalState, ProgressEvent};
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
+use crate::saved_uploads::{self, JobIndex, JobRecord};
 use crate::service::rfc3339;
 use crate::types::{
     AppError, AppResult, PendingUpload, UploadFinalState, UploadFinished, UploadPhase,
@@ -40,8 +43,8 @@ pub struct JobSpec {
     pub file_name: String,
     /// The campaign id.
     pub campaign: String,
-    /// The mapping file written for this job.
-    pub mapping_file: PathBuf,
+    /// The mapping file written for this job; `None` maps the columns automatically.
+    pub mapping_file: Option<PathBuf>,
     /// Error codes accepted.
     pub allow_errors: Vec<sealpost_lists::IssueCode>,
     /// Folder of the client library's resume states.
@@ -60,12 +63,19 @@ struct Job {
     saved_at: OffsetDateTime,
 }
 
+/// The file, in the upload state folder, that keeps the resume key under the session
+/// passphrase when there is no keyring (the name `sealpost upload` also uses).
+const RESUME_KEY_FILE: &str = "resume-key.json";
+
 /// The upload jobs of this run.
 #[derive(Debug)]
 pub struct UploadJobs {
     jobs: Mutex<HashMap<String, Job>>,
     next_id: AtomicU64,
-    resume_keys: Arc<dyn ResumeKeyStore>,
+    /// The store the next job uses.
+    resume_keys: Mutex<Arc<dyn ResumeKeyStore>>,
+    /// The store chosen at start-up: the keyring, or this process's memory.
+    startup_keys: Arc<dyn ResumeKeyStore>,
 }
 
 impl UploadJobs {
@@ -74,8 +84,28 @@ impl UploadJobs {
         Self {
             jobs: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
-            resume_keys,
+            resume_keys: Mutex::new(Arc::clone(&resume_keys)),
+            startup_keys: resume_keys,
         }
+    }
+
+    /// Keeps the resume key in a file in `state_dir` encrypted under `passphrase`, for
+    /// machines without a keyring.
+    pub fn use_passphrase_file(&self, state_dir: &Path, passphrase: &str) {
+        let store = PassphraseFileResumeKey::new(
+            state_dir.join(RESUME_KEY_FILE),
+            Zeroizing::new(passphrase.to_owned()),
+        );
+        *lock(&self.resume_keys) = Arc::new(store);
+    }
+
+    /// Returns to the start-up store, dropping a passphrase held for the key file.
+    pub fn forget_passphrase_file(&self) {
+        *lock(&self.resume_keys) = Arc::clone(&self.startup_keys);
+    }
+
+    fn current_keys(&self) -> Arc<dyn ResumeKeyStore> {
+        Arc::clone(&lock(&self.resume_keys))
     }
 
     /// Starts a job and returns its id.
@@ -86,6 +116,7 @@ impl UploadJobs {
         events: Arc<dyn UploadEvents>,
     ) -> String {
         let id = format!("job-{}", self.next_id.fetch_add(1, Ordering::Relaxed) + 1);
+        remember_job(&spec);
         let cancel = CancellationToken::new();
         lock(&self.jobs).insert(
             id.clone(),
@@ -122,13 +153,18 @@ impl UploadJobs {
         Ok(())
     }
 
-    /// Resumes a paused job.
+    /// Resumes a paused job, or an upload an earlier run left in `state_dir`.
     pub fn resume(
         self: &Arc<Self>,
         id: &str,
         connection: Connection,
+        state_dir: &Path,
         events: Arc<dyn UploadEvents>,
     ) -> AppResult<()> {
+        if !lock(&self.jobs).contains_key(id) {
+            let spec = saved_spec(id, connection.base_url().as_str(), state_dir)?;
+            self.insert_job(id, spec);
+        }
         let (spec, cancel) = {
             let mut jobs = lock(&self.jobs);
             let job = jobs.get_mut(id).ok_or_else(|| not_found(id))?;
@@ -151,47 +187,115 @@ impl UploadJobs {
         Ok(())
     }
 
-    /// Cancels a job; a paused one ends at once.
-    pub fn cancel(&self, id: &str, events: &dyn UploadEvents) -> AppResult<()> {
+    fn insert_job(&self, id: &str, spec: JobSpec) {
+        lock(&self.jobs).insert(
+            id.to_owned(),
+            Job {
+                spec,
+                cancel: CancellationToken::new(),
+                paused: true,
+                cancelled: false,
+                running: false,
+                bytes_acknowledged: 0,
+                total_bytes: 0,
+                saved_at: OffsetDateTime::now_utc(),
+            },
+        );
+    }
+
+    /// Cancels a job; a paused one ends at once and its spec is returned, so the caller
+    /// can discard the saved upload. A running one discards it when its run stops.
+    pub fn cancel(&self, id: &str, events: &dyn UploadEvents) -> AppResult<Option<JobSpec>> {
         let mut jobs = lock(&self.jobs);
         let job = jobs.get_mut(id).ok_or_else(|| not_found(id))?;
         job.cancelled = true;
         job.cancel.cancel();
-        if !job.running {
-            let job = jobs.remove(id);
-            drop(jobs);
-            if let Some(job) = job {
-                let _ = std::fs::remove_file(&job.spec.mapping_file);
-            }
-            events.finished(finished(
-                id,
-                None,
-                UploadFinalState::Cancelled,
-                Some("cancelled".into()),
-                None,
-            ));
+        if job.running {
+            return Ok(None);
         }
-        Ok(())
+        let job = jobs.remove(id);
+        drop(jobs);
+        events.finished(finished(
+            id,
+            None,
+            UploadFinalState::Cancelled,
+            Some("cancelled".into()),
+            None,
+        ));
+        Ok(job.map(|job| {
+            forget_job(&job.spec);
+            job.spec
+        }))
     }
 
-    /// Returns the paused jobs, which can be resumed or cancelled.
-    ///
-    /// NOTE: only jobs of this run are listed. An upload interrupted in an earlier run
-    /// resumes when the same file goes to the same campaign again, because the client
-    /// library continues it from its saved state.
-    pub fn pending(&self) -> Vec<PendingUpload> {
-        lock(&self.jobs)
+    /// Returns whether `id` is a job of this run.
+    pub fn has_job(&self, id: &str) -> bool {
+        lock(&self.jobs).contains_key(id)
+    }
+
+    /// Returns the paused jobs of this run and the uploads earlier runs left in
+    /// `state_dir` for `server`, which can be resumed or discarded.
+    pub fn pending(&self, server: &str, state_dir: &Path) -> Vec<PendingUpload> {
+        let jobs = lock(&self.jobs);
+        let mut pending: Vec<PendingUpload> = jobs
             .iter()
             .filter(|(_, job)| job.paused && !job.running)
             .map(|(id, job)| PendingUpload {
                 job_id: id.clone(),
                 file_name: job.spec.file_name.clone(),
+                file_path: job.spec.file.display().to_string(),
                 campaign: job.spec.campaign.clone(),
                 bytes_acknowledged: job.bytes_acknowledged,
                 total_bytes: job.total_bytes,
                 saved_at: rfc3339(job.saved_at),
+                earlier_run: false,
+                starts_over: false,
             })
-            .collect()
+            .collect();
+        let saved = match saved::list_saved(state_dir, server) {
+            Ok(saved) => saved,
+            Err(error) => {
+                log::warn!("listing the saved uploads failed: {}", error.code());
+                Vec::new()
+            }
+        };
+        let starts_over = !self.current_keys().is_persistent();
+        for upload in saved {
+            // A job of this run (running or paused) already stands for its state file.
+            let known = jobs.iter().any(|(id, job)| {
+                *id == saved_uploads::saved_job_id(&upload)
+                    || saved_uploads::matches(&upload, &job.spec.file, &job.spec.campaign)
+            });
+            if !known {
+                pending.push(saved_uploads::pending_of(&upload, starts_over));
+            }
+        }
+        pending
+    }
+
+    /// Abandons an upload an earlier run left: terminates it on the service and deletes
+    /// its state and the app's record of it.
+    pub async fn discard_saved(
+        &self,
+        id: &str,
+        connection: &Connection,
+        state_dir: &Path,
+    ) -> AppResult<()> {
+        let state_file =
+            saved_uploads::state_file_of(id, state_dir).ok_or_else(|| not_found(id))?;
+        let found = find_saved(connection.base_url().as_str(), state_dir, |saved| {
+            saved.state_file == state_file
+        });
+        if let Some(found) = &found
+            && let Some(campaign) = found.campaign_id
+        {
+            forget_record(state_dir, &found.source, &campaign.to_string());
+        }
+        saved::discard_saved(connection, &state_file)
+            .await
+            .map_err(upload_error)?;
+        log::info!("discarded the saved upload {id}");
+        Ok(())
     }
 
     fn spawn(
@@ -209,9 +313,9 @@ impl UploadJobs {
                 spec.file.clone(),
                 spec.campaign.clone(),
                 spec.state_dir.clone(),
-                Arc::clone(&jobs.resume_keys),
+                jobs.current_keys(),
             );
-            request.list.mapping = Some(spec.mapping_file.clone());
+            request.list.mapping = spec.mapping_file.clone();
             request.allow_errors = spec.allow_errors.clone();
             request.resume = resume;
 
@@ -233,8 +337,15 @@ impl UploadJobs {
             let result = upload::run(&connection, &request, &sink, &cancel).await;
             drop(sink);
             let _ = forward.await;
+            if matches!(result, Err(UploadError::Cancelled { .. })) && jobs.was_cancelled(&id) {
+                discard_spec(&connection, &spec).await;
+            }
             jobs.ended(&id, result, events.as_ref());
         });
+    }
+
+    fn was_cancelled(&self, id: &str) -> bool {
+        lock(&self.jobs).get(id).is_some_and(|job| job.cancelled)
     }
 
     /// Converts a client event to a progress event, remembering the byte counts.
@@ -308,8 +419,16 @@ impl UploadJobs {
         }
         let job = jobs.remove(id);
         drop(jobs);
-        if let Some(job) = &job {
-            let _ = std::fs::remove_file(&job.spec.mapping_file);
+        // A failure the client left resumable (retries spent, a dropped connection) keeps
+        // its saved state, so the job's record stays for the resume it is offered.
+        let resumable = matches!(
+            &result,
+            Err(error) if error.is_resumable() && !matches!(error, UploadError::Cancelled { .. })
+        );
+        if let Some(job) = &job
+            && !resumable
+        {
+            forget_job(&job.spec);
         }
         let finished = match result {
             Ok(outcome) => outcome_event(id, outcome),
@@ -377,6 +496,114 @@ fn finished(
         reason,
         summary,
     }
+}
+
+/// Records the job's choices so a later run can resume it the same way.
+fn remember_job(spec: &JobSpec) {
+    let Some(mapping_file) = spec.mapping_file.clone() else {
+        return;
+    };
+    let record = JobRecord {
+        file: std::fs::canonicalize(&spec.file).unwrap_or_else(|_| spec.file.clone()),
+        campaign: spec.campaign.clone(),
+        mapping_file,
+        allow_errors: spec
+            .allow_errors
+            .iter()
+            .map(|code| code.to_string())
+            .collect(),
+    };
+    if let Err(error) = JobIndex::new(&spec.state_dir).put(record) {
+        log::warn!("recording the upload job failed: {}", error.message);
+    }
+}
+
+/// Deletes the job's mapping file and its record once the job ended.
+fn forget_job(spec: &JobSpec) {
+    let file = std::fs::canonicalize(&spec.file).unwrap_or_else(|_| spec.file.clone());
+    forget_record(&spec.state_dir, &file, &spec.campaign);
+    if let Some(mapping_file) = &spec.mapping_file {
+        let _ = std::fs::remove_file(mapping_file);
+    }
+}
+
+fn forget_record(state_dir: &Path, file: &Path, campaign: &str) {
+    if let Some(record) = JobIndex::new(state_dir).remove(file, campaign) {
+        let _ = std::fs::remove_file(record.mapping_file);
+    }
+}
+
+/// Returns the first saved upload of `server` in `state_dir` that `accept` accepts.
+fn find_saved(
+    server: &str,
+    state_dir: &Path,
+    accept: impl Fn(&SavedUpload) -> bool,
+) -> Option<SavedUpload> {
+    match saved::list_saved(state_dir, server) {
+        Ok(saved) => saved.into_iter().find(accept),
+        Err(error) => {
+            log::warn!("listing the saved uploads failed: {}", error.code());
+            None
+        }
+    }
+}
+
+/// Builds the spec that resumes the saved upload `id`, with the mapping and accepted
+/// codes the earlier run recorded.
+fn saved_spec(id: &str, server: &str, state_dir: &Path) -> AppResult<JobSpec> {
+    let state_file = saved_uploads::state_file_of(id, state_dir).ok_or_else(|| not_found(id))?;
+    let found = find_saved(server, state_dir, |saved| saved.state_file == state_file)
+        .ok_or_else(|| not_found(id))?;
+    let campaign = found
+        .campaign_id
+        .map(|id| id.to_string())
+        .ok_or_else(|| not_found(id))?;
+    let record = JobIndex::new(state_dir).find(&found.source, &campaign);
+    let allow_errors = record
+        .as_ref()
+        .map(|record| {
+            record
+                .allow_errors
+                .iter()
+                .filter_map(|code| upload::parse_issue_code(code))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mapping_file = record
+        .map(|record| record.mapping_file)
+        .filter(|path| path.exists());
+    if mapping_file.is_none() {
+        log::info!("resuming {id} with the automatic column mapping: its mapping file is gone");
+    }
+    Ok(JobSpec {
+        file_name: found
+            .source
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        file: found.source,
+        campaign,
+        mapping_file,
+        allow_errors,
+        state_dir: state_dir.to_owned(),
+    })
+}
+
+/// Terminates the saved upload of a cancelled job and deletes its state, so it is not
+/// offered again on the next start.
+pub async fn discard_spec(connection: &Connection, spec: &JobSpec) {
+    let found = find_saved(connection.base_url().as_str(), &spec.state_dir, |saved| {
+        saved_uploads::matches(saved, &spec.file, &spec.campaign)
+    });
+    if let Some(found) = found
+        && let Err(error) = saved::discard_saved(connection, &found.state_file).await
+    {
+        log::warn!("discarding the cancelled upload failed: {}", error.code());
+    }
+}
+
+fn upload_error(error: UploadError) -> AppError {
+    AppError::new(error.code(), error.to_string())
 }
 
 fn not_found(id: &str) -> AppError {

@@ -129,6 +129,8 @@ export function App() {
     const body = `${name}: ${payload.reason ?? FINAL_TITLES[payload.state] ?? payload.state}`;
     void backend.notify(FINAL_TITLES[payload.state] ?? "Upload finished", body).catch(() => undefined);
     setJobs((current) => current.map((candidate) => (candidate.jobId === payload.jobId ? { ...candidate, finished: payload } : candidate)));
+    // A failed upload can stay resumable, and then it is listed with the interrupted ones.
+    refreshPending();
   });
 
   const startValidation = useCallback(

@@ -31,7 +31,7 @@ export function describeError(error: unknown): string {
     case "auth.token_rejected":
       return "Your session has ended. Sign in again.";
     case "secrets.wrong_passphrase":
-      return "The passphrase does not open the saved session file. Enter the passphrase you chose, or sign in with this session only.";
+      return "The passphrase does not open the saved session file. Enter the passphrase you chose when you signed in, or sign in with your password instead.";
     case "secrets.keyring_failed":
       return `The system keyring refused to store the session: ${failure.message} Choose this session only or a passphrase-protected file.`;
     case "tls.unknown_issuer":

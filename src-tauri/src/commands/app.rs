@@ -5,10 +5,12 @@ use std::sync::Arc;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_opener::OpenerExt;
 
+use crate::service::session;
 use crate::state::ConfigStore;
-use crate::types::{AppError, AppInfo, AppResult, KeyringStatus, Settings};
+use crate::types::{AppError, AppInfo, AppResult, KeyringStatus, LockedSession, Settings};
 
-/// Returns the version, the log folder, keyring availability and sign-in defaults.
+/// Returns the version, the log folder, keyring availability, sign-in defaults and a
+/// session waiting for its passphrase.
 #[tauri::command]
 pub fn app_info(
     app: AppHandle,
@@ -20,6 +22,18 @@ pub fn app_info(
         log_dir: log_dir(&app)?.to_string_lossy().into_owned(),
         keyring: keyring.inner().clone(),
         defaults: config.sign_in_defaults(),
+        locked_session: locked_session(&config),
+    })
+}
+
+/// Returns the saved server's session when a passphrase-protected file keeps it.
+fn locked_session(config: &ConfigStore) -> Option<LockedSession> {
+    let settings = config.settings();
+    let server_url = settings.server_url.filter(|url| !url.trim().is_empty())?;
+    let path = session::token_file(config.directory(), &server_url).ok()?;
+    path.exists().then_some(LockedSession {
+        server_url,
+        email: settings.email,
     })
 }
 

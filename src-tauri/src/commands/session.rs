@@ -6,19 +6,22 @@ use std::time::Duration;
 use sealpost_client::Connection;
 use tauri::{AppHandle, Emitter, Manager, State};
 
-use crate::service::session::{self, SessionState};
+use crate::service::session::{self, Active, SessionState};
 use crate::state::{ConfigStore, IdleClock};
 use crate::types::{
     AppError, AppResult, KeyringStatus, SecretStorage, SessionEndReason, SessionEnded, SessionInfo,
     SignInRequest, names,
 };
+use crate::uploads::UploadJobs;
 
 /// How often the idle watcher looks at the clock.
 const IDLE_CHECK_INTERVAL: Duration = Duration::from_secs(5);
 
-/// Signs in and keeps the session for the following commands.
+/// Signs in and keeps the session for the following commands, storing the token where
+/// `request.storage` names.
 #[tauri::command]
 pub async fn sign_in(
+    app: AppHandle,
     request: SignInRequest,
     sessions: State<'_, SessionState>,
     keyring: State<'_, KeyringStatus>,
@@ -30,18 +33,22 @@ pub async fn sign_in(
         return Err(AppError::new(
             "keyring.unavailable",
             format!(
-                "the system keyring cannot be used ({}); choose \"this session only\"",
+                "the system keyring cannot be used ({}); choose \"this session only\" or \"a passphrase-protected file\"",
                 keyring.reason.as_deref().unwrap_or("no reason given")
             ),
         ));
     }
+    let server_url = request.server_url.trim();
     let mut active = session::sign_in(&request).await?;
-    if request.storage == SecretStorage::Keyring
-        && let Err(error) = session::store_in_keyring(&mut active, request.server_url.trim())
-    {
+    if let Err(error) = store_session(&app, &mut active, &request, &config, &keyring) {
         // A session the app cannot keep as asked is not left open on the service.
         revoke_quietly(&active.connection).await;
         return Err(error);
+    }
+    // A token file from an earlier sign-in to this server would otherwise ask for its
+    // passphrase on the next start although this sign-in replaced it.
+    if request.storage != SecretStorage::PassphraseFile {
+        session::remove_token_file(&session::token_file(config.directory(), server_url)?);
     }
     let info = active.info.clone();
     if let Some(previous) = sessions.take().await {
@@ -50,6 +57,76 @@ pub async fn sign_in(
     sessions.set(active).await;
     remember_sign_in(&config, &request);
     log::info!("signed in as member {} ({:?})", info.member_id, info.role);
+    Ok(info)
+}
+
+/// Keeps the new session's token where the member chose.
+fn store_session(
+    app: &AppHandle,
+    active: &mut Active,
+    request: &SignInRequest,
+    config: &ConfigStore,
+    keyring: &KeyringStatus,
+) -> AppResult<()> {
+    let server_url = request.server_url.trim();
+    match request.storage {
+        SecretStorage::Keyring => session::store_in_keyring(active, server_url),
+        SecretStorage::PassphraseFile => {
+            let passphrase = request.passphrase.as_deref().unwrap_or_default();
+            session::store_in_file(active, config.directory(), server_url, passphrase)?;
+            use_passphrase_for_resume_key(app, keyring, passphrase);
+            Ok(())
+        }
+        SecretStorage::Session => Ok(()),
+    }
+}
+
+/// Without a keyring, keeps the upload resume key in a file under the same passphrase
+/// as the session, so uploads interrupted in this run can resume in a later one.
+fn use_passphrase_for_resume_key(app: &AppHandle, keyring: &KeyringStatus, passphrase: &str) {
+    if keyring.available {
+        return;
+    }
+    match super::upload::state_dir(app) {
+        Ok(state_dir) => app
+            .state::<std::sync::Arc<UploadJobs>>()
+            .use_passphrase_file(&state_dir, passphrase),
+        Err(error) => log::warn!("the resume key stays in memory: {}", error.message),
+    }
+}
+
+/// Opens the session kept in the passphrase-protected file of the saved server.
+#[tauri::command]
+pub async fn unlock_session(
+    app: AppHandle,
+    passphrase: String,
+    sessions: State<'_, SessionState>,
+    keyring: State<'_, KeyringStatus>,
+    config: State<'_, std::sync::Arc<ConfigStore>>,
+    idle: State<'_, IdleClock>,
+) -> AppResult<SessionInfo> {
+    idle.touch();
+    let settings = config.settings();
+    let Some(server_url) = settings.server_url.filter(|url| !url.trim().is_empty()) else {
+        return Err(AppError::new(
+            "session.none",
+            "no server is saved, so there is no session to unlock; sign in with your password",
+        ));
+    };
+    let active = session::unlock(
+        config.directory(),
+        &server_url,
+        settings.ca_file.as_deref(),
+        &passphrase,
+    )
+    .await?;
+    use_passphrase_for_resume_key(&app, &keyring, &passphrase);
+    let info = active.info.clone();
+    if let Some(previous) = sessions.take().await {
+        revoke_quietly(&previous.connection).await;
+    }
+    sessions.set(active).await;
+    log::info!("unlocked the saved session of member {}", info.member_id);
     Ok(info)
 }
 
@@ -125,9 +202,11 @@ pub(crate) async fn end_session(
     if reason != SessionEndReason::Expired {
         revoke_quietly(&active.connection).await;
     }
-    if let Some(server_url) = &active.stored_in {
-        session::forget_stored(server_url);
+    if let Some(stored) = &active.stored {
+        session::forget_stored(stored);
     }
+    app.state::<std::sync::Arc<UploadJobs>>()
+        .forget_passphrase_file();
     // Dropping the connection wipes the token from memory.
     drop(active);
     log::info!("session ended: {reason:?}");

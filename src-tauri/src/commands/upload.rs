@@ -1,11 +1,14 @@
 //! Upload jobs and the diagnostics export.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::{AppHandle, Emitter, Manager, State};
 
 use super::session::with_session;
 use crate::lists::ListStore;
+use crate::saved_uploads;
+use crate::service::session::SessionState;
 use crate::types::{
     AppError, AppResult, PendingUpload, StartUploadRequest, UploadFinished, UploadProgress, names,
 };
@@ -29,13 +32,7 @@ pub async fn start_upload(
                 .ok_or_else(|| AppError::invalid_input(format!("{code:?} is not an issue code")))
         })
         .collect::<AppResult<Vec<_>>>()?;
-    let data_dir = app.path().app_data_dir().map_err(|error| {
-        AppError::new(
-            "io.error",
-            format!("the app data folder is unknown: {error}"),
-        )
-    })?;
-    let state_dir = data_dir.join("uploads");
+    let state_dir = state_dir(&app)?;
     std::fs::create_dir_all(&state_dir)
         .map_err(|error| AppError::io("creating the upload state folder", &error))?;
     let mapping_file = state_dir.join(format!("{}-mapping.json", list.id));
@@ -45,7 +42,7 @@ pub async fn start_upload(
         file: list.path.clone(),
         file_name: list.file_name.clone(),
         campaign,
-        mapping_file,
+        mapping_file: Some(mapping_file),
         allow_errors,
         state_dir,
     };
@@ -64,7 +61,19 @@ pub fn pause_upload(job_id: String, jobs: State<'_, Arc<UploadJobs>>) -> AppResu
     jobs.pause(&job_id)
 }
 
-/// Resumes a paused upload from the offset the service holds.
+/// Returns the folder of the client library's upload resume states.
+pub(crate) fn state_dir(app: &AppHandle) -> AppResult<PathBuf> {
+    let data_dir = app.path().app_data_dir().map_err(|error| {
+        AppError::new(
+            "io.error",
+            format!("the app data folder is unknown: {error}"),
+        )
+    })?;
+    Ok(data_dir.join("uploads"))
+}
+
+/// Resumes a paused upload, or one an earlier run left unfinished, from the offset the
+/// service holds.
 #[tauri::command]
 pub async fn resume_upload(
     app: AppHandle,
@@ -72,26 +81,58 @@ pub async fn resume_upload(
     jobs: State<'_, Arc<UploadJobs>>,
 ) -> AppResult<()> {
     let jobs = Arc::clone(&jobs);
+    let state_dir = state_dir(&app)?;
     with_session(&app.clone(), |connection| async move {
-        jobs.resume(&job_id, connection, Arc::new(WindowEvents { app }))
+        jobs.resume(
+            &job_id,
+            connection,
+            &state_dir,
+            Arc::new(WindowEvents { app }),
+        )
     })
     .await
 }
 
-/// Cancels an upload.
+/// Cancels an upload and discards what it left: the saved state and the bytes the
+/// service holds.
 #[tauri::command]
-pub fn cancel_upload(
+pub async fn cancel_upload(
     app: AppHandle,
     job_id: String,
     jobs: State<'_, Arc<UploadJobs>>,
 ) -> AppResult<()> {
-    jobs.cancel(&job_id, &WindowEvents { app })
+    let jobs = Arc::clone(&jobs);
+    let state_dir = state_dir(&app)?;
+    if !jobs.has_job(&job_id) && saved_uploads::state_file_of(&job_id, &state_dir).is_some() {
+        return with_session(&app, |connection| async move {
+            jobs.discard_saved(&job_id, &connection, &state_dir).await
+        })
+        .await;
+    }
+    let paused = jobs.cancel(&job_id, &WindowEvents { app: app.clone() })?;
+    if let Some(spec) = paused {
+        with_session(&app, |connection| async move {
+            crate::uploads::discard_spec(&connection, &spec).await;
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(())
 }
 
-/// Returns paused uploads that can be resumed.
+/// Returns the uploads that can be resumed: paused in this run, or left by an earlier
+/// run for the signed-in server.
 #[tauri::command]
-pub fn pending_uploads(jobs: State<'_, Arc<UploadJobs>>) -> Vec<PendingUpload> {
-    jobs.pending()
+pub async fn pending_uploads(
+    app: AppHandle,
+    jobs: State<'_, Arc<UploadJobs>>,
+    sessions: State<'_, SessionState>,
+) -> AppResult<Vec<PendingUpload>> {
+    let Some(active) = sessions.current().await else {
+        return Ok(Vec::new());
+    };
+    let state_dir = state_dir(&app)?;
+    Ok(jobs.pending(active.connection.base_url().as_str(), &state_dir))
 }
 
 /// Writes the list's mapping as the heading-to-field JSON the client library reads.

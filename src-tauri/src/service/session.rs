@@ -1,12 +1,12 @@
 //! Signing in and out, and the signed-in session held in memory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use reqwest::Method;
 use sealpost_api::{Me, SessionCreated};
-use sealpost_client::secrets::KeyringStore;
-use sealpost_client::{Connection, Credential, ServerConfig};
+use sealpost_client::secrets::{KeyringStore, load_token_file, save_token_file, token_file_path};
+use sealpost_client::{Connection, Credential, ServerConfig, Token};
 use tokio::sync::Mutex;
 
 use super::rfc3339;
@@ -21,8 +21,17 @@ pub struct Active {
     pub info: SessionInfo,
     /// Time without activity after which the app signs out, as the service set it.
     pub idle_timeout: Duration,
-    /// The server URL whose keyring entry holds the token, when it is kept there.
-    pub stored_in: Option<String>,
+    /// The place that keeps the token between runs, if any.
+    pub stored: Option<StoredSecret>,
+}
+
+/// A place that keeps the session token between runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredSecret {
+    /// The OS keyring entry of this server URL.
+    Keyring(String),
+    /// A passphrase-protected token file.
+    File(PathBuf),
 }
 
 /// Idle period assumed for a session restored from the keyring, because the service
@@ -65,12 +74,7 @@ impl SessionState {
 /// then reads who the member is.
 pub async fn sign_in(request: &SignInRequest) -> AppResult<Active> {
     if request.storage == SecretStorage::PassphraseFile {
-        // NOTE: the client library's passphrase-protected store is not available to the
-        // app yet, so only memory and the keyring are offered.
-        return Err(AppError::new(
-            "keyring.unavailable",
-            "keeping the session in a passphrase-protected file is not supported yet; choose \"this session only\"",
-        ));
+        check_new_passphrase(request.passphrase.as_deref())?;
     }
     let ca_file = request
         .ca_file
@@ -109,48 +113,141 @@ pub async fn sign_in(request: &SignInRequest) -> AppResult<Active> {
             idle_timeout_minutes: (created.idle_timeout_seconds / 60) as u32,
         },
         idle_timeout,
-        stored_in: None,
+        stored: None,
     })
+}
+
+/// The minimum passphrase length, as the client library's token files require.
+const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Rejects a missing or short passphrase before the service is asked, so a sign-in does
+/// not open a session that cannot be kept as the member chose.
+fn check_new_passphrase(passphrase: Option<&str>) -> AppResult<()> {
+    let length = passphrase.map_or(0, |text| text.chars().count());
+    if length < MIN_PASSPHRASE_CHARS {
+        return Err(AppError::invalid_input(format!(
+            "the passphrase is too short: use at least {MIN_PASSPHRASE_CHARS} characters"
+        )));
+    }
+    Ok(())
 }
 
 /// Keeps the session token in the OS keyring under the server URL.
 pub fn store_in_keyring(active: &mut Active, server_url: &str) -> AppResult<()> {
     if let Some(token) = active.connection.credential().token() {
         KeyringStore::new(server_url).save(token)?;
-        active.stored_in = Some(server_url.to_owned());
+        active.stored = Some(StoredSecret::Keyring(server_url.to_owned()));
     }
     Ok(())
 }
 
-/// Deletes a token kept in the keyring; a failure is logged, since signing out goes on.
-pub fn forget_stored(server_url: &str) {
-    if let Err(error) = KeyringStore::new(server_url).delete() {
-        log::warn!("deleting the stored session failed: {}", error.code());
+/// Returns the passphrase-protected token file of `server_url` in the app's config
+/// folder.
+pub fn token_file(config_dir: &Path, server_url: &str) -> AppResult<PathBuf> {
+    Ok(token_file_path(config_dir, server_url.trim())?)
+}
+
+/// Keeps the session token in a file encrypted under `passphrase` (Argon2id and
+/// AES-256-GCM, the format `sealpost login --store file` writes).
+pub fn store_in_file(
+    active: &mut Active,
+    config_dir: &Path,
+    server_url: &str,
+    passphrase: &str,
+) -> AppResult<()> {
+    if let Some(token) = active.connection.credential().token() {
+        let path = token_file(config_dir, server_url)?;
+        save_token_file(&path, server_url.trim(), passphrase, token)?;
+        active.stored = Some(StoredSecret::File(path));
+    }
+    Ok(())
+}
+
+/// Deletes a stored token; a failure is logged, since signing out goes on.
+pub fn forget_stored(stored: &StoredSecret) {
+    match stored {
+        StoredSecret::Keyring(server_url) => {
+            if let Err(error) = KeyringStore::new(server_url).delete() {
+                log::warn!("deleting the stored session failed: {}", error.code());
+            }
+        }
+        StoredSecret::File(path) => remove_token_file(path),
     }
 }
 
-/// Restores the session whose token the keyring keeps for `server_url`, checking it with
-/// the service. A token the service no longer accepts is deleted.
-pub async fn restore(server_url: &str, ca_file: Option<&str>) -> AppResult<Option<Active>> {
-    let store = KeyringStore::new(server_url);
-    let Some(token) = store.load()? else {
-        return Ok(None);
+/// Deletes a token file; a missing one is fine.
+pub fn remove_token_file(path: &Path) {
+    match std::fs::remove_file(path) {
+        Ok(()) => log::info!("deleted the session file {}", path.display()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => log::warn!(
+            "deleting the session file {} failed: {error}",
+            path.display()
+        ),
+    }
+}
+
+/// Opens the token file of `server_url` with `passphrase` and checks the session with
+/// the service. A session the service no longer accepts has its file deleted and gives
+/// `auth.session_expired`. A wrong passphrase gives `secrets.wrong_passphrase` and keeps
+/// the file, so the member can try again.
+pub async fn unlock(
+    config_dir: &Path,
+    server_url: &str,
+    ca_file: Option<&str>,
+    passphrase: &str,
+) -> AppResult<Active> {
+    let path = token_file(config_dir, server_url)?;
+    if !path.exists() {
+        return Err(AppError::new(
+            "session.none",
+            "no saved session is kept in a passphrase-protected file for this server; sign in with your password",
+        ));
+    }
+    let token = {
+        let path = path.clone();
+        let server_url = server_url.trim().to_owned();
+        let passphrase = passphrase.to_owned();
+        // Argon2id takes a noticeable moment, so it runs off the async threads.
+        tokio::task::spawn_blocking(move || load_token_file(&path, &server_url, &passphrase))
+            .await
+            .map_err(|error| {
+                AppError::new(
+                    "internal",
+                    format!("opening the session file stopped: {error}"),
+                )
+            })??
     };
-    let config = ServerConfig::new(server_url)
+    match check_token(server_url, ca_file, token).await {
+        Ok(mut active) => {
+            active.stored = Some(StoredSecret::File(path));
+            Ok(active)
+        }
+        Err(error) if is_ended(&error.code) => {
+            remove_token_file(&path);
+            Err(AppError::new(
+                "auth.session_expired",
+                "the saved session has ended on the service, so its file was deleted; sign in with your password",
+            ))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Returns whether an error code means the service no longer accepts the session.
+fn is_ended(code: &str) -> bool {
+    matches!(code, "auth.session_expired" | "auth.token_rejected")
+}
+
+/// Builds a connection with `token` and reads who the member is.
+async fn check_token(server_url: &str, ca_file: Option<&str>, token: Token) -> AppResult<Active> {
+    let config = ServerConfig::new(server_url.trim())
         .with_ca_file(ca_file.filter(|path| !path.is_empty()).map(PathBuf::from));
     let connection = Connection::new(&config, Credential::Session(token))?;
-    let me: Me = match connection
+    let me: Me = connection
         .send_json(connection.request(Method::GET, "/v1/me"))
-        .await
-    {
-        Ok(me) => me,
-        Err(error) if matches!(error.code(), "auth.session_expired" | "auth.token_rejected") => {
-            forget_stored(server_url);
-            return Ok(None);
-        }
-        Err(error) => return Err(error.into()),
-    };
-    Ok(Some(Active {
+        .await?;
+    Ok(Active {
         connection,
         info: SessionInfo {
             email: me.member.email,
@@ -161,8 +258,29 @@ pub async fn restore(server_url: &str, ca_file: Option<&str>) -> AppResult<Optio
             idle_timeout_minutes: (RESTORED_IDLE_TIMEOUT.as_secs() / 60) as u32,
         },
         idle_timeout: RESTORED_IDLE_TIMEOUT,
-        stored_in: Some(server_url.to_owned()),
-    }))
+        stored: None,
+    })
+}
+
+/// Restores the session whose token the keyring keeps for `server_url`, checking it with
+/// the service. A token the service no longer accepts is deleted.
+pub async fn restore(server_url: &str, ca_file: Option<&str>) -> AppResult<Option<Active>> {
+    let store = KeyringStore::new(server_url);
+    let Some(token) = store.load()? else {
+        return Ok(None);
+    };
+    let stored = StoredSecret::Keyring(server_url.to_owned());
+    match check_token(server_url, ca_file, token).await {
+        Ok(mut active) => {
+            active.stored = Some(stored);
+            Ok(Some(active))
+        }
+        Err(error) if is_ended(&error.code) => {
+            forget_stored(&stored);
+            Ok(None)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Revokes the session on the service. The caller drops the connection afterwards,

@@ -33,6 +33,11 @@ impl ConfigStore {
         }
     }
 
+    /// Returns the folder of the settings file, which also contains the session token files.
+    pub fn directory(&self) -> &Path {
+        &self.directory
+    }
+
     /// Returns the current settings.
     pub fn settings(&self) -> Settings {
         lock(&self.settings).clone()

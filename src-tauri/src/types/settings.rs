@@ -77,6 +77,22 @@ pub struct AppInfo {
     pub keyring: KeyringStatus,
     /// Defaults for the sign-in screen from `SEALPOST_SERVER_URL` and `SEALPOST_CA_FILE`.
     pub defaults: SignInDefaults,
+    /// A session kept in a passphrase-protected file, which `unlock_session` opens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub locked_session: Option<LockedSession>,
+}
+
+/// A session kept in a passphrase-protected file from an earlier run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LockedSession {
+    /// The server the session belongs to.
+    pub server_url: String,
+    /// The email of the last sign-in, when saved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub email: Option<String>,
 }
 
 /// Sign-in defaults taken from the environment, then from the saved settings.

@@ -15,7 +15,8 @@ pub struct StartUploadRequest {
     pub allow_errors: Vec<String>,
 }
 
-/// An upload interrupted in an earlier run that can be resumed.
+/// An interrupted upload that can be resumed: paused in this run, or left unfinished by
+/// an earlier run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingUpload {
@@ -23,14 +24,23 @@ pub struct PendingUpload {
     pub job_id: String,
     /// The list's file name.
     pub file_name: String,
+    /// The list's full path.
+    pub file_path: String,
     /// The campaign id.
     pub campaign: String,
-    /// Bytes the service has confirmed.
+    /// Bytes the service had confirmed when the state was saved. Resuming requests the
+    /// service's current offset.
     pub bytes_acknowledged: u64,
     /// Size of the sealed upload.
     pub total_bytes: u64,
-    /// When the state was saved (RFC 3339).
+    /// When the state was saved (RFC 3339), or empty when unknown.
     pub saved_at: String,
+    /// True for an upload left by an earlier run of the app.
+    pub earlier_run: bool,
+    /// True when resuming sends the list again from the start, because the key that
+    /// protects the saved upload secrets did not outlive the earlier run (no system
+    /// keyring and no passphrase-protected session).
+    pub starts_over: bool,
 }
 
 /// The stage an upload job is in.

@@ -101,7 +101,51 @@ describe("sign in", () => {
     await expectNoAxeViolations();
 
     await user.type(screen.getByLabelText(/^Passphrase/), "-and-longer");
+    await user.type(screen.getByLabelText("Repeat the passphrase"), "short-and-longer");
     await user.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(await screen.findByRole("navigation", { name: "Main" })).toBeInTheDocument();
+  });
+
+  it("asks for the passphrase twice and names a mismatch", async () => {
+    const { user, backend } = renderApp({ keyringAvailable: false });
+    await user.click(await screen.findByLabelText(/passphrase-protected file/));
+    await user.type(screen.getByLabelText(/^Passphrase/), "correct horse");
+    await user.type(screen.getByLabelText("Repeat the passphrase"), "correct hose");
+    await fillAndSubmit(user, { email: "marketer@acme.example", password: DEMO_PASSWORD });
+    expect(await screen.findByRole("alert")).toHaveTextContent("The two passphrases differ");
+    expect(await backend.currentSession()).toBeNull();
+  });
+
+  it("opens a saved session with its passphrase", async () => {
+    const { user } = renderApp({ keyringAvailable: false, lockedSession: { role: "marketer", passphrase: "correct horse" } });
+    expect(await screen.findByRole("heading", { name: "Open your saved session" })).toBeInTheDocument();
+    expect(screen.getByText(/as marketer@acme.example on https:\/\/127.0.0.1:8443/)).toBeInTheDocument();
+    await expectNoAxeViolations();
+
+    await user.type(screen.getByLabelText("Passphrase"), "wrong horse");
+    await user.click(screen.getByRole("button", { name: "Open session" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("The passphrase does not open the saved session file");
+    expect(screen.getByLabelText("Passphrase")).toHaveValue("");
+    await expectNoAxeViolations();
+
+    await user.type(screen.getByLabelText("Passphrase"), "correct horse");
+    await user.click(screen.getByRole("button", { name: "Open session" }));
+    expect(await screen.findByRole("navigation", { name: "Main" })).toBeInTheDocument();
+  });
+
+  it("falls back to the password when the saved session ended", async () => {
+    const { user } = renderApp({ keyringAvailable: false, lockedSession: { role: "marketer", passphrase: "correct horse", expired: true } });
+    await user.type(await screen.findByLabelText("Passphrase"), "correct horse");
+    await user.click(screen.getByRole("button", { name: "Open session" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Your session has ended. Sign in again.");
+    expect(screen.getByLabelText("Password")).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Open your saved session" })).not.toBeInTheDocument();
+  });
+
+  it("lets a member sign in with the password instead", async () => {
+    const { user } = renderApp({ keyringAvailable: false, lockedSession: { role: "marketer", passphrase: "correct horse" } });
+    await user.click(await screen.findByRole("button", { name: "Sign in with my password instead" }));
+    await fillAndSubmit(user, { email: "marketer@acme.example", password: DEMO_PASSWORD });
     expect(await screen.findByRole("navigation", { name: "Main" })).toBeInTheDocument();
   });
 

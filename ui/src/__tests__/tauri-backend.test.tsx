@@ -50,6 +50,7 @@ describe("Tauri backend", () => {
     await backend.exportDiagnostics("/tmp/bundle.zip");
     await backend.saveSettings({ theme: "dark", logLevel: "info" });
     await backend.currentSession();
+    await backend.unlockSession("correct horse");
     expect(calls).toEqual([
       { command: "validate_list", args: { listId: "l1" } },
       { command: "pause_upload", args: { jobId: "j1" } },
@@ -61,6 +62,7 @@ describe("Tauri backend", () => {
       { command: "export_diagnostics", args: { path: "/tmp/bundle.zip" } },
       { command: "save_settings", args: { settings: { theme: "dark", logLevel: "info" } } },
       { command: "current_session", args: {} },
+      { command: "unlock_session", args: { passphrase: "correct horse" } },
     ]);
   });
 

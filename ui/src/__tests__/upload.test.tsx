@@ -93,7 +93,17 @@ describe("upload", () => {
 
   it("offers to resume an interrupted upload at start", async () => {
     const pending = [
-      { jobId: "job-old", fileName: "customers-1m.csv", campaign: "Spring catalogue", bytesAcknowledged: 48_000_000, totalBytes: 96_000_000, savedAt: "2026-11-30T10:00:00Z" },
+      {
+        jobId: "job-old",
+        fileName: "customers-1m.csv",
+        filePath: "/home/demo/lists/customers-1m.csv",
+        campaign: "Spring catalogue",
+        bytesAcknowledged: 48_000_000,
+        totalBytes: 96_000_000,
+        savedAt: "2026-11-30T10:00:00Z",
+        earlierRun: false,
+        startsOver: false,
+      },
     ];
     const { user, backend } = renderApp({ signedInAs: "marketer", pending });
     await user.click(await screen.findByRole("button", { name: "Review and resume" }));
@@ -104,5 +114,52 @@ describe("upload", () => {
     tick(backend);
     expect(within(progress).getByText(/57.2 MiB of 91.6 MiB acknowledged/)).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole("region", { name: "Interrupted uploads" })).not.toBeInTheDocument());
+  });
+
+  it("lists an earlier run's upload with its campaign and discards it", async () => {
+    const pending = [
+      {
+        jobId: "saved-0123456789abcdef0123456789abcdef",
+        fileName: "customers-1m.csv",
+        filePath: "/home/demo/lists/customers-1m.csv",
+        campaign: "c-spring",
+        bytesAcknowledged: 48_000_000,
+        totalBytes: 96_000_000,
+        savedAt: "2026-11-30T10:00:00Z",
+        earlierRun: true,
+        startsOver: false,
+      },
+    ];
+    const { user } = renderApp({ signedInAs: "marketer", pending });
+    await user.click(await screen.findByRole("button", { name: "Review and resume" }));
+    const section = await screen.findByRole("region", { name: "Interrupted uploads" });
+    await waitFor(() => expect(section).toHaveTextContent("customers-1m.csv to Spring catalogue"));
+    expect(section).toHaveTextContent("before the app was last closed");
+    expect(section).not.toHaveTextContent("from the start");
+    await expectNoAxeViolations();
+
+    await user.click(within(section).getByRole("button", { name: "Discard" }));
+    await waitFor(() => expect(screen.queryByRole("region", { name: "Interrupted uploads" })).not.toBeInTheDocument());
+  });
+
+  it("warns that an upload without a keyring starts over", async () => {
+    const pending = [
+      {
+        jobId: "saved-0123456789abcdef0123456789abcdef",
+        fileName: "customers-1m.csv",
+        filePath: "/home/demo/lists/customers-1m.csv",
+        campaign: "c-spring",
+        bytesAcknowledged: 1_000,
+        totalBytes: 96_000_000,
+        savedAt: "",
+        earlierRun: true,
+        startsOver: true,
+      },
+    ];
+    const { user } = renderApp({ signedInAs: "marketer", pending });
+    await user.click(await screen.findByRole("button", { name: "Review and resume" }));
+    const section = await screen.findByRole("region", { name: "Interrupted uploads" });
+    expect(section).toHaveTextContent("resuming sends the list again from the start");
+    expect(section).not.toHaveTextContent("saved");
   });
 });

@@ -46,6 +46,8 @@ export interface Backend {
   saveSettings(settings: T.Settings): Promise<void>;
   signIn(request: T.SignInRequest): Promise<T.SessionInfo>;
   currentSession(): Promise<T.SessionInfo | null>;
+  /** Opens the session an earlier run kept in a passphrase-protected file. */
+  unlockSession(passphrase: string): Promise<T.SessionInfo>;
   signOut(): Promise<void>;
   openLogFolder(): Promise<void>;
 

@@ -29,6 +29,7 @@ export class TauriBackend implements Backend {
   saveSettings = (settings: T.Settings) => call<void>("save_settings", { settings });
   signIn = (request: T.SignInRequest) => call<T.SessionInfo>("sign_in", { request });
   currentSession = () => call<T.SessionInfo | null>("current_session");
+  unlockSession = (passphrase: string) => call<T.SessionInfo>("unlock_session", { passphrase });
   signOut = () => call<void>("sign_out");
   openLogFolder = () => call<void>("open_log_folder");
 

@@ -18,6 +18,7 @@ export type { IssuesRequest } from "./IssuesRequest";
 export type { KeyringStatus } from "./KeyringStatus";
 export type { ListFormat } from "./ListFormat";
 export type { ListSummary } from "./ListSummary";
+export type { LockedSession } from "./LockedSession";
 export type { LogLevel } from "./LogLevel";
 export type { MappingResult } from "./MappingResult";
 export type { Member } from "./Member";

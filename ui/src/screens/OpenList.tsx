@@ -2,6 +2,7 @@ import { type DragEvent, useEffect, useRef, useState } from "react";
 import type { ListSummary, OpenListRequest } from "../backend/types";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { useBackend } from "../context";
+import { LIST_FILE_FILTERS } from "../fileFilters";
 
 interface Props {
   list: ListSummary | null;
@@ -17,7 +18,6 @@ const DELIMITERS: [string, string][] = [
   ["\t", "Tab"],
   ["|", "Pipe (|)"],
 ];
-const LIST_EXTENSIONS = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 export function OpenList({ list, request, onOpened, onContinue }: Props) {
   const backend = useBackend();
@@ -71,7 +71,7 @@ export function OpenList({ list, request, onOpened, onContinue }: Props) {
   async function choose() {
     const path = await backend.pickFile({
       title: "Open a mailing list",
-      filters: [{ name: "Mailing lists", extensions: LIST_EXTENSIONS }],
+      filters: LIST_FILE_FILTERS,
     });
     if (path !== null) {
       await open({ path });

@@ -1,7 +1,8 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { BackendError, toBackendError } from "../backend/backend";
-import type { SecretStorage, SessionInfo } from "../backend/types";
+import type { LockedSession, SecretStorage, SessionInfo } from "../backend/types";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { UnlockSession } from "./UnlockSession";
 import { useBackend } from "../context";
 import { errorCode } from "../errors";
 
@@ -17,6 +18,20 @@ interface Props {
 
 const TOTP_PATTERN = /^\d{6}$/;
 
+/** The shortest passphrase the session file accepts, as the Rust side checks it. */
+export const MIN_PASSPHRASE_LENGTH = 8;
+
+/** Returns why a new passphrase cannot be used, or null when it can. */
+function passphraseProblem(passphrase: string, repeated: string): string | null {
+  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
+    return `The passphrase is too short. Use at least ${MIN_PASSPHRASE_LENGTH} characters.`;
+  }
+  if (passphrase !== repeated) {
+    return "The two passphrases differ. Type the same passphrase in both fields.";
+  }
+  return null;
+}
+
 export function SignIn({ onSignedIn, notice }: Props) {
   const backend = useBackend();
   const [serverUrl, setServerUrl] = useState("");
@@ -28,6 +43,8 @@ export function SignIn({ onSignedIn, notice }: Props) {
   const [keyringAvailable, setKeyringAvailable] = useState(true);
   const [storage, setStorage] = useState<SecretStorage>("keyring");
   const [passphrase, setPassphrase] = useState("");
+  const [repeatedPassphrase, setRepeatedPassphrase] = useState("");
+  const [locked, setLocked] = useState<LockedSession | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -40,6 +57,7 @@ export function SignIn({ onSignedIn, notice }: Props) {
         setKeyringAvailable(false);
         setStorage("session");
       }
+      setLocked(info.lockedSession ?? null);
     });
   }, [backend]);
 
@@ -65,6 +83,13 @@ export function SignIn({ onSignedIn, notice }: Props) {
       setError(new BackendError({ code: "auth.totp_required", message: "" }));
       return;
     }
+    if (storage === "passphrase_file") {
+      const problem = passphraseProblem(passphrase, repeatedPassphrase);
+      if (problem !== null) {
+        setError(new BackendError({ code: "input.invalid", message: problem }));
+        return;
+      }
+    }
     setBusy(true);
     try {
       const session = await backend.signIn({
@@ -85,6 +110,7 @@ export function SignIn({ onSignedIn, notice }: Props) {
       });
       setPassword("");
       setPassphrase("");
+      setRepeatedPassphrase("");
       onSignedIn(session);
     } catch (caught) {
       const failure = toBackendError(caught);
@@ -106,6 +132,13 @@ export function SignIn({ onSignedIn, notice }: Props) {
     <main className="sign-in">
       <h1>Sign in to Sealpost</h1>
       {notice !== undefined && <p className="notice" role="status">{notice}</p>}
+      {locked !== null && (
+        <UnlockSession locked={locked} onSignedIn={onSignedIn} onSignInInstead={(reason) => {
+            setLocked(null);
+            setError(reason ?? null);
+          }} />
+      )}
+      {locked === null && (
       <form onSubmit={submit} noValidate aria-describedby="sign-in-help">
         <p id="sign-in-help" className="hint">Use the server address your admin gave you. It must start with https://.</p>
         <label htmlFor="server-url">Server URL</label>
@@ -148,8 +181,13 @@ export function SignIn({ onSignedIn, notice }: Props) {
             </label>
             {storage === "passphrase_file" && (
               <>
-                <label htmlFor="passphrase">Passphrase (at least 8 characters)</label>
-                <input id="passphrase" type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} autoComplete="new-password" />
+                <label htmlFor="passphrase">Passphrase (at least {MIN_PASSPHRASE_LENGTH} characters)</label>
+                <input id="passphrase" type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} autoComplete="new-password" aria-describedby="passphrase-help" />
+                <label htmlFor="passphrase-repeat">Repeat the passphrase</label>
+                <input id="passphrase-repeat" type="password" value={repeatedPassphrase} onChange={(event) => setRepeatedPassphrase(event.target.value)} autoComplete="new-password" />
+                <p id="passphrase-help" className="hint">
+                  The app asks for this passphrase when it starts, to open your session again. It cannot be recovered: if you forget it, sign in with your password.
+                </p>
               </>
             )}
           </fieldset>
@@ -166,6 +204,7 @@ export function SignIn({ onSignedIn, notice }: Props) {
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      )}
     </main>
   );
 }

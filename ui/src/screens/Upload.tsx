@@ -97,10 +97,14 @@ export function Upload({ list, validation, jobs, pending, onStarted, onPendingCh
     }
   }
 
+  function campaignName(id: string): string {
+    return campaigns.find((campaign) => campaign.id === id)?.name ?? id;
+  }
+
   async function resumePending(upload: PendingUpload) {
     await control(async () => {
       await backend.resumeUpload(upload.jobId);
-      onStarted({ jobId: upload.jobId, fileName: upload.fileName, campaignName: upload.campaign });
+      onStarted({ jobId: upload.jobId, fileName: upload.fileName, campaignName: campaignName(upload.campaign) });
       onPendingChanged();
     });
   }
@@ -112,11 +116,19 @@ export function Upload({ list, validation, jobs, pending, onStarted, onPendingCh
       {pending.length > 0 && (
         <section aria-labelledby="pending-title" className="callout">
           <h2 id="pending-title">Interrupted uploads</h2>
+          <p className="hint">Resuming sends only what the service does not have yet. Discarding deletes what it received.</p>
           <ul>
             {pending.map((upload) => (
               <li key={upload.jobId}>
-                {upload.fileName} to {upload.campaign}: {formatBytes(upload.bytesAcknowledged)} of {formatBytes(upload.totalBytes)} sent,
-                saved {formatTime(upload.savedAt)}.{" "}
+                <span title={upload.filePath}>{upload.fileName}</span> to {campaignName(upload.campaign)}:{" "}
+                {formatBytes(upload.bytesAcknowledged)} of {formatBytes(upload.totalBytes)} sent
+                {upload.savedAt !== "" ? `, saved ${formatTime(upload.savedAt)}` : ""}
+                {upload.earlierRun ? " before the app was last closed" : ""}.{" "}
+                {upload.startsOver && (
+                  <span className="warning-text">
+                    This computer has no system keyring, so resuming sends the list again from the start.{" "}
+                  </span>
+                )}
                 <button type="button" onClick={() => void resumePending(upload)}>Resume</button>{" "}
                 <button type="button" onClick={() => void control(async () => { await backend.cancelUpload(upload.jobId); onPendingChanged(); })}>
                   Discard

@@ -23,6 +23,8 @@ export interface MemoryOptions {
   /** Starts signed in as this demo user. */
   signedInAs?: T.Role;
   pending?: T.PendingUpload[];
+  /** A session an earlier run kept in a passphrase-protected file; `expired` when the service ended it since. */
+  lockedSession?: { role: T.Role; passphrase: string; expired?: boolean };
   /** Stands in for the native open dialog; without it pickFile returns `nextPickedPath`. */
   choosePath?: (title: string) => string | null;
 }
@@ -91,14 +93,18 @@ export class MemoryBackend implements Backend {
   private tokens = demoTokens();
   private audit = demoAudit();
   private pending: T.PendingUpload[];
+  private locked: MemoryOptions["lockedSession"];
   readonly notifications: { title: string; body: string }[] = [];
   /** Every list_page request, so tests can check what the grid asked for. */
   readonly pageRequests: T.PageRequest[] = [];
+  /** Every pickFile request, so tests can check the dialog's title and filters. */
+  readonly pickFileRequests: { title: string; filters: { name: string; extensions: string[] }[] }[] = [];
   /** The path the next pickFile or pickSavePath call returns, or null for a cancelled dialog. */
   nextPickedPath: string | null = SAMPLE_FILES[0]?.path ?? null;
 
   constructor(private readonly options: MemoryOptions = {}) {
     this.pending = options.pending ?? [];
+    this.locked = options.lockedSession;
     if (options.signedInAs !== undefined) {
       const user = DEMO_USERS.find((candidate) => candidate.role === options.signedInAs);
       if (user !== undefined) {
@@ -116,7 +122,32 @@ export class MemoryBackend implements Backend {
       logDir: "/home/demo/.local/share/sealpost/logs",
       keyring: available ? { available } : { available, reason: "No Secret Service provider is running." },
       defaults: { serverUrl: "https://127.0.0.1:8443" },
+      ...(this.locked !== undefined
+        ? { lockedSession: { serverUrl: "https://127.0.0.1:8443", email: this.lockedUser()?.email ?? "" } }
+        : {}),
     };
+  }
+
+  private lockedUser() {
+    const locked = this.locked;
+    return locked === undefined ? undefined : DEMO_USERS.find((candidate) => candidate.role === locked.role);
+  }
+
+  async unlockSession(passphrase: string): Promise<T.SessionInfo> {
+    await pause();
+    const user = this.lockedUser();
+    if (this.locked === undefined || user === undefined) {
+      throw fail("session.none", "No saved session is kept in a passphrase-protected file for this server.");
+    }
+    if (passphrase !== this.locked.passphrase) {
+      throw fail("secrets.wrong_passphrase", "wrong passphrase for the session file");
+    }
+    if (this.locked.expired === true) {
+      this.locked = undefined;
+      throw fail("auth.session_expired", "The saved session has ended on the service, so its file was deleted.");
+    }
+    this.session = this.sessionFor(user.email, user.role, user.memberId);
+    return this.session;
   }
 
   async getSettings(): Promise<T.Settings> {
@@ -137,8 +168,8 @@ export class MemoryBackend implements Backend {
     if (request.storage === "keyring" && this.options.keyringAvailable === false) {
       throw fail("keyring.unavailable", "The system keyring is not available: no Secret Service provider is running.");
     }
-    if (request.storage === "passphrase_file" && (request.passphrase ?? "").length < 8) {
-      throw fail("config.invalid", "The passphrase must have at least 8 characters.");
+    if (request.storage === "passphrase_file" && [...(request.passphrase ?? "")].length < 8) {
+      throw fail("input.invalid", "the passphrase is too short: use at least 8 characters");
     }
     if (request.email === "locked@acme.example" || this.failures >= LOCKOUT_AFTER) {
       throw new BackendError({ code: "auth.locked", message: "Too many failed sign-ins.", retryAfterSeconds: 900 });
@@ -163,6 +194,7 @@ export class MemoryBackend implements Backend {
     this.failures = 0;
     this.settings = { ...this.settings, serverUrl: request.serverUrl, email: user.email, ...(request.caFile ? { caFile: request.caFile } : {}) };
     this.session = this.sessionFor(user.email, user.role, user.memberId);
+    this.locked = request.storage === "passphrase_file" ? { role: user.role, passphrase: request.passphrase ?? "" } : undefined;
     return this.session;
   }
 
@@ -172,6 +204,7 @@ export class MemoryBackend implements Backend {
 
   async signOut(): Promise<void> {
     this.session = null;
+    this.locked = undefined;
     this.emit("session-ended", { reason: "signed_out" });
   }
 
@@ -554,7 +587,8 @@ export class MemoryBackend implements Backend {
     }
   }
 
-  async pickFile(options: { title: string }): Promise<string | null> {
+  async pickFile(options: { title: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null> {
+    this.pickFileRequests.push(options);
     return this.options.choosePath !== undefined ? this.options.choosePath(options.title) : this.nextPickedPath;
   }
 
