@@ -412,7 +412,7 @@ fn describe_notice(notice: &UploadNotice) -> Option<String> {
         },
         UploadNotice::ResumeKeyReplaced { path } => format!(
             "replaced the resume key file {}, which did not open with this passphrase; \
-             interrupted uploads saved under the old key start over",
+             other interrupted uploads saved under the old key need --restart too",
             path.display()
         ),
         UploadNotice::Retrying {

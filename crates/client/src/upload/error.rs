@@ -120,7 +120,7 @@ pub enum UploadError {
     /// The resume key file does not open with the passphrase given: it was created under
     /// another passphrase, or it is damaged.
     #[error(
-        "the resume key file {} does not open with this passphrase: it was created with another passphrase, or it is damaged; run again with the earlier passphrase to resume, or add --restart to start this upload over with a new resume key (other interrupted uploads then start over too)",
+        "the resume key file {} does not open with this passphrase: it was created with another passphrase, or it is damaged; run again with the earlier passphrase to resume, or add --restart to start this upload over with a new resume key (other interrupted uploads then need --restart too)",
         path.display()
     )]
     ResumeKeyWrongPassphrase {

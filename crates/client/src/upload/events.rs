@@ -72,7 +72,7 @@ pub enum UploadNotice {
         reason: String,
     },
     /// The resume key file did not open with the passphrase given, so a restart replaced
-    /// it with a new key. Interrupted uploads saved under the old key start over.
+    /// it with a new key. Other interrupted uploads saved under the old key need a restart.
     ResumeKeyReplaced {
         /// The resume key file.
         path: std::path::PathBuf,

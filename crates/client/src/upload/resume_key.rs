@@ -24,7 +24,7 @@ pub trait ResumeKeyStore: std::fmt::Debug + Send + Sync {
     fn load_or_create(&self) -> Result<ResumeKey, UploadError>;
 
     /// Replaces the stored key with a new one and returns it. Saved states sealed under
-    /// the old key no longer open, so their uploads start over.
+    /// the old key no longer open, so their uploads need a restart.
     fn replace(&self) -> Result<ResumeKey, UploadError>;
 
     /// Whether the key outlives this process, so another run can resume.
