@@ -291,3 +291,101 @@ pub async fn revoke(connection: &Connection) -> AppResult<()> {
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Role;
+
+    // Only `unreachable_service_keeps_file` sends a request, and it expects no service on
+    // this loopback port (port 9 is the unassigned discard service).
+    const SERVER: &str = "https://127.0.0.1:9";
+    const PASSPHRASE: &str = "correct horse";
+
+    fn signed_in() -> Active {
+        let config = ServerConfig::new(SERVER);
+        let credential = Credential::from_token("sps_session-token-for-tests");
+        Active {
+            connection: Connection::new(&config, credential).unwrap(),
+            info: SessionInfo {
+                email: "marketer@acme.example".to_owned(),
+                member_id: "m1".to_owned(),
+                role: Role::Marketer,
+                account_name: "Acme".to_owned(),
+                expires_at: None,
+                idle_timeout_minutes: 30,
+            },
+            idle_timeout: Duration::from_secs(1800),
+            stored: None,
+        }
+    }
+
+    #[test]
+    fn short_passphrase_rejected() {
+        for passphrase in [None, Some(""), Some("seven77")] {
+            let error = check_new_passphrase(passphrase).unwrap_err();
+            assert_eq!(error.code, "input.invalid", "{passphrase:?}");
+        }
+        assert!(check_new_passphrase(Some("eight888")).is_ok());
+    }
+
+    #[test]
+    fn token_file_is_encrypted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut active = signed_in();
+        store_in_file(&mut active, dir.path(), SERVER, PASSPHRASE).unwrap();
+
+        let path = token_file(dir.path(), SERVER).unwrap();
+        assert_eq!(active.stored, Some(StoredSecret::File(path.clone())));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("session-token-for-tests"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn wrong_passphrase_keeps_file() {
+        let dir = tempfile::tempdir().unwrap();
+        store_in_file(&mut signed_in(), dir.path(), SERVER, PASSPHRASE).unwrap();
+
+        let error = unlock(dir.path(), SERVER, None, "wrong horse")
+            .await
+            .unwrap_err();
+
+        assert_eq!(error.code, "secrets.wrong_passphrase");
+        assert!(token_file(dir.path(), SERVER).unwrap().exists());
+    }
+
+    #[tokio::test]
+    async fn missing_file_needs_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = unlock(dir.path(), SERVER, None, PASSPHRASE)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code, "session.none");
+    }
+
+    #[tokio::test]
+    async fn unreachable_service_keeps_file() {
+        let dir = tempfile::tempdir().unwrap();
+        store_in_file(&mut signed_in(), dir.path(), SERVER, PASSPHRASE).unwrap();
+
+        let error = unlock(dir.path(), SERVER, None, PASSPHRASE)
+            .await
+            .unwrap_err();
+
+        assert!(error.code.starts_with("net."), "{error:?}");
+        assert!(token_file(dir.path(), SERVER).unwrap().exists());
+    }
+
+    #[test]
+    fn forgetting_deletes_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut active = signed_in();
+        store_in_file(&mut active, dir.path(), SERVER, PASSPHRASE).unwrap();
+        let stored = active.stored.clone().unwrap();
+
+        forget_stored(&stored);
+
+        assert!(!token_file(dir.path(), SERVER).unwrap().exists());
+        forget_stored(&stored);
+    }
+}
