@@ -298,7 +298,7 @@ mod tests {
     use crate::types::Role;
 
     // Only `unreachable_service_keeps_file` sends a request, and it expects no service on
-    // this loopback port (port 9 is the unassigned discard service).
+    // this loopback port (9, the discard protocol's, which nothing serves in the tests).
     const SERVER: &str = "https://127.0.0.1:9";
     const PASSPHRASE: &str = "correct horse";
 
