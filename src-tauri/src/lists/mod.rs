@@ -7,6 +7,8 @@ pub mod fields;
 mod open;
 mod page;
 mod results;
+#[cfg(test)]
+mod tests;
 mod validation;
 
 use std::collections::HashMap;
@@ -14,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use sealpost_lists::{ColumnMapping, ListInfo, ListReader, OpenOptions};
+use sealpost_lists::{ColumnMapping, ListInfo, ListReader, OpenOptions, ReadError};
 
 use crate::types::AppError;
 
@@ -91,6 +93,10 @@ pub struct OpenList {
     results: Mutex<Option<Arc<ValidationResults>>>,
     run: Mutex<Option<RunHandle>>,
     generation: AtomicU64,
+    /// The message of the error that proved wrong the UTF-8 taken from the start of the
+    /// file. Once it is set, pages are rejected, so no more text decoded with the wrong
+    /// encoding is shown.
+    encoding_failure: Mutex<Option<String>>,
 }
 
 /// The cancel flag of the running validation and the generation it belongs to.
@@ -134,6 +140,18 @@ impl OpenList {
         if let Some(run) = lock(&self.run).take() {
             run.cancel.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// Keeps `error` when it proves the list's encoding wrong, for the pages that follow.
+    fn note_read_error(&self, error: &ReadError) {
+        if matches!(error, ReadError::Utf8GuessFailed { .. }) {
+            lock(&self.encoding_failure).get_or_insert_with(|| error.to_string());
+        }
+    }
+
+    /// Returns the message of the error that proved the list's encoding wrong, if any.
+    fn encoding_failure(&self) -> Option<String> {
+        lock(&self.encoding_failure).clone()
     }
 
     /// Returns the first data row's number: the row after the headings.

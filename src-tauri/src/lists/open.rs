@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
 
-use sealpost_lists::{ColumnMapping, ListReader, OpenOptions, SheetChoice, TemplateStore};
+use sealpost_lists::{
+    ColumnMapping, EncodingCheck, ListReader, OpenOptions, SheetChoice, TemplateStore,
+};
 
 use super::{OpenList, fields};
 use crate::types::{AppError, ListSummary, OpenListRequest};
@@ -57,6 +59,7 @@ pub fn open_list(
         results: Mutex::new(None),
         run: Mutex::new(None),
         generation: AtomicU64::new(0),
+        encoding_failure: Mutex::new(None),
     })
 }
 
@@ -101,6 +104,10 @@ fn reader_options(request: &OpenListRequest) -> Result<OpenOptions, AppError> {
         encoding: request.encoding.clone().filter(|label| !label.is_empty()),
         sheet: request.sheet.clone().map(SheetChoice::Name),
         header_row: request.header_row.map(u64::from),
+        // The first page must not wait for a read of the whole file. The background
+        // validation reads every row, and a row that is not UTF-8 then fails it with
+        // `Utf8GuessFailed`, which also stops further pages.
+        encoding_check: EncodingCheck::Sample,
         ..OpenOptions::default()
     };
     if let Some(delimiter) = request.delimiter.as_deref().filter(|text| !text.is_empty()) {

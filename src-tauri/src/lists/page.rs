@@ -15,7 +15,9 @@ pub(crate) const MAX_PAGE_ROWS: u32 = 500;
 const MERGE_GAP: u64 = 1024;
 
 /// Reads one page. The cost is that of reading the page's rows from the nearest indexed
-/// checkpoint, never the whole list, once the reader's row index covers the page.
+/// checkpoint, never the whole list, once the reader's row index covers the page. A page
+/// past the index waits while the rows before it are read. A page fails once a row has
+/// shown that the list is not in the encoding taken from its start.
 pub fn read_page(list: &OpenList, request: &PageRequest) -> Result<Page, AppError> {
     if request.count > MAX_PAGE_ROWS {
         return Err(AppError::invalid_input(format!(
@@ -79,9 +81,13 @@ fn flagged_page(
 }
 
 fn read_rows(list: &OpenList, rows: Range<u64>) -> Result<Vec<Record>, AppError> {
-    lock(&list.reader)
-        .rows(rows)
-        .map_err(|error| unreadable(&list.path, &error.to_string()))
+    if let Some(reason) = list.encoding_failure() {
+        return Err(unreadable(&list.path, &reason));
+    }
+    lock(&list.reader).rows(rows).map_err(|error| {
+        list.note_read_error(&error);
+        unreadable(&list.path, &error.to_string())
+    })
 }
 
 fn to_rows(records: Vec<Record>, results: Option<&ValidationResults>) -> Vec<Row> {

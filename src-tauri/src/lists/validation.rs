@@ -77,6 +77,7 @@ fn run(
             Ok(true) => {}
             Ok(false) => break,
             Err(read_error) => {
+                list.note_read_error(&read_error);
                 error = Some(read_error.to_string());
                 break;
             }
