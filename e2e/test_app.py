@@ -9,6 +9,7 @@ acts only through the window: clicks, typing and the native file dialog.
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 OUT = os.environ["E2E_OUT"]
@@ -328,6 +330,150 @@ def scenario_admin_rotates_token():
         driver.quit()
 
 
+# The idle timeout of the second demo service, in seconds. The app checks its idle clock
+# every 5 s, so it signs out between 15 and 20 s after the last command.
+IDLE_TIMEOUT_SECONDS = 15
+
+
+def start_idle_demo():
+    """Starts a second demo service whose sessions end after IDLE_TIMEOUT_SECONDS.
+
+    The demo reads sealpost.toml from its data directory; the main service keeps the
+    default 30 minutes because its scenarios pause longer than this between commands.
+    Returns the process, its URL, its CA file and its credentials.
+    """
+    data_dir = os.path.join(OUT, "demo-idle")
+    os.makedirs(data_dir, exist_ok=True)
+    with open(os.path.join(data_dir, "sealpost.toml"), "w") as config:
+        config.write(
+            f'database_url = "sqlite://{data_dir}/sealpost.db"\n'
+            "[tls]\n"
+            f'cert = "{data_dir}/tls/server.pem"\n'
+            f'key = "{data_dir}/tls/server-key.pem"\n'
+            "[sessions]\n"
+            f"idle_timeout_seconds = {IDLE_TIMEOUT_SECONDS}\n"
+        )
+    log = open(os.path.join(OUT, "demo-idle.log"), "w")
+    server = subprocess.Popen(
+        [os.environ["SERVER_BINARY"], "demo", "--data-dir", data_dir, "--listen", "127.0.0.1:0"],
+        stdout=subprocess.PIPE, stderr=log, text=True,
+    )
+    url = None
+    deadline = time.monotonic() + 120
+    while url is None and time.monotonic() < deadline:
+        line = server.stdout.readline()
+        if not line:
+            break
+        found = re.search(r"https://127\.0\.0\.1:[0-9]+", line)
+        url = found.group(0) if found else None
+    assert url is not None, "the idle demo service did not print its URL; see demo-idle.log"
+    credentials = json.load(open(os.path.join(data_dir, "demo-credentials.json")))
+    return server, url, os.path.join(data_dir, "tls", "ca.pem"), credentials
+
+
+def start_keyring():
+    """Starts GNOME Keyring in this D-Bus session, its login keyring unlocked with an
+    empty password (the newline on standard input), and returns the process.
+
+    It keeps its keyrings in a fresh folder and replaces a daemon that D-Bus may have
+    started, which would hold a login keyring the empty password does not open.
+    """
+    environment = dict(os.environ, XDG_DATA_HOME=os.path.join(OUT, "home", "keyring-data"))
+    keyring = subprocess.Popen(
+        ["gnome-keyring-daemon", "--replace", "--foreground", "--unlock", "--components=secrets"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+        env=environment,
+    )
+    keyring.stdin.write("\n")
+    keyring.stdin.close()
+    import secretstorage
+    from jeepney.wrappers import DBusErrorResponse
+
+    # The login collection appears once the daemon has read the password. Asking for the
+    # default collection earlier would make the daemon prompt for a new one.
+    deadline = time.monotonic() + 30
+    seen = None
+    while True:
+        try:
+            connection = secretstorage.dbus_init()
+            try:
+                seen = [
+                    (collection.collection_path, collection.is_locked())
+                    for collection in secretstorage.get_all_collections(connection)
+                ]
+            finally:
+                connection.close()
+            if any(path.endswith("/login") and not locked for path, locked in seen):
+                return keyring
+        except (secretstorage.exceptions.SecretStorageException, DBusErrorResponse) as error:
+            seen = repr(error)
+        assert keyring.poll() is None, f"gnome-keyring-daemon exited with status {keyring.returncode}"
+        assert time.monotonic() < deadline, f"GNOME Keyring did not unlock its login keyring within 30 s: {seen}"
+        time.sleep(0.2)
+
+
+def keyring_items(server_url):
+    """Returns the labels of the keyring items the app stores for server_url."""
+    import secretstorage
+
+    connection = secretstorage.dbus_init()
+    try:
+        items = secretstorage.search_items(connection, {"service": "sealpost", "username": server_url})
+        return [item.get_label() for item in items]
+    finally:
+        connection.close()
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def scenario_idle_sign_out():
+    # It runs first, before any app makes D-Bus start a keyring daemon of its own, and
+    # deletes the settings it saves, so the later scenarios see the main service's URL.
+    config_dir = os.path.join(os.environ["XDG_CONFIG_HOME"], "com.sealpost.desktop")
+    assert not os.path.exists(config_dir), "the idle scenario must run before the others"
+    server, url, ca_file, credentials = start_idle_demo()
+    keyring = start_keyring()
+    try:
+        # start_keyring returns once the keyring responds, which must happen before the
+        # app starts, because the app probes it only then.
+        driver = start_app()
+        # Typed paths stay text: by default Selenium uploads a typed path that names a
+        # local file, which tauri-driver does not support.
+        driver.file_detector = UselessFileDetector()
+        try:
+            marketer = next(entry for entry in credentials if entry["role"] == "marketer")
+            text_shown(driver, "Sign in to Sealpost")
+            assert not driver.find_elements(By.XPATH, "//label[contains(., 'This session only')]"), \
+                "the app did not find the keyring"
+            replace_text(field(driver, "Server URL"), url)
+            driver.find_element(By.XPATH, "//summary[normalize-space()='Advanced']").click()
+            replace_text(field(driver, "Extra CA certificate file (optional)"), ca_file)
+            replace_text(field(driver, "Email"), marketer["email"])
+            replace_text(field(driver, "Password"), marketer["password"])
+            button(driver, "Sign in").click()
+            wait_for(driver, lambda d: visible(d, "//nav[@aria-label='Main']"), "the main screen")
+            assert keyring_items(url), "the session token is not in the keyring after sign-in"
+
+            started = time.monotonic()
+            text_shown(driver, "signed out after a period without activity", timeout=IDLE_TIMEOUT_SECONDS + 30)
+            print(f"     signed out {time.monotonic() - started:.0f} s after the main screen appeared", flush=True)
+            text_shown(driver, "Sign in to Sealpost")
+            shot(driver, "idle-sign-out")
+            assert keyring_items(url) == [], "the session token is still in the keyring after the idle sign-out"
+        finally:
+            driver.quit()
+    finally:
+        stop(keyring)
+        stop(server)
+        shutil.rmtree(config_dir, ignore_errors=True)
+
+
 def run(scenario, *arguments):
     """Runs one scenario, printing ok or FAIL with the traceback; returns its result."""
     started = time.monotonic()
@@ -343,6 +489,7 @@ def run(scenario, *arguments):
 
 def main():
     results = []
+    results.append(run(scenario_idle_sign_out)[0])
     passed, upload_id = run(scenario_marketer_uploads)
     results.append(passed)
     if upload_id is not None:
