@@ -366,7 +366,9 @@ def start_idle_demo():
             break
         found = re.search(r"https://127\.0\.0\.1:[0-9]+", line)
         url = found.group(0) if found else None
-    assert url is not None, "the idle demo service did not print its URL; see demo-idle.log"
+    if url is None:
+        stop(server)
+        raise AssertionError("the idle demo service did not print its URL; see demo-idle.log")
     credentials = json.load(open(os.path.join(data_dir, "demo-credentials.json")))
     return server, url, os.path.join(data_dir, "tls", "ca.pem"), credentials
 
@@ -408,7 +410,9 @@ def start_keyring():
         except (secretstorage.exceptions.SecretStorageException, DBusErrorResponse) as error:
             seen = repr(error)
         assert keyring.poll() is None, f"gnome-keyring-daemon exited with status {keyring.returncode}"
-        assert time.monotonic() < deadline, f"GNOME Keyring did not unlock its login keyring within 30 s: {seen}"
+        if time.monotonic() >= deadline:
+            stop(keyring)
+            raise AssertionError(f"GNOME Keyring did not unlock its login keyring within 30 s: {seen}")
         time.sleep(0.2)
 
 
@@ -438,8 +442,9 @@ def scenario_idle_sign_out():
     config_dir = os.path.join(os.environ["XDG_CONFIG_HOME"], "com.sealpost.desktop")
     assert not os.path.exists(config_dir), "the idle scenario must run before the others"
     server, url, ca_file, credentials = start_idle_demo()
-    keyring = start_keyring()
+    keyring = None
     try:
+        keyring = start_keyring()
         # start_keyring returns once the keyring responds, which must happen before the
         # app starts, because the app probes it only then.
         driver = start_app()
@@ -469,7 +474,8 @@ def scenario_idle_sign_out():
         finally:
             driver.quit()
     finally:
-        stop(keyring)
+        if keyring is not None:
+            stop(keyring)
         stop(server)
         shutil.rmtree(config_dir, ignore_errors=True)
 
