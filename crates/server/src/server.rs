@@ -197,7 +197,7 @@ async fn serve_connection(
         .timer(TokioTimer::new())
         .header_read_timeout(HANDSHAKE_TIMEOUT);
     // Frames of 64 KiB instead of the 16 KiB default quarter the per-frame work on large
-    // PATCH bodies; memory stays bounded by the flow-control windows, which are unchanged.
+    // PATCH bodies. Memory stays bounded by the flow-control windows, which are unchanged.
     builder.http2().max_frame_size(64 * 1024);
     let connection = builder.serve_connection_with_upgrades(TokioIo::new(tls), service);
     if let Err(error) = watcher.watch(connection.into_owned()).await {
