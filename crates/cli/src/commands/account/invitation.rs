@@ -76,14 +76,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
 }
 
 fn run_accept(args: Args) -> Result<Accepted, ClientError> {
-    let ca_file = match &args.ca_file {
-        Some(path) => Some(std::path::absolute(path).map_err(|source| ClientError::Io {
-            action: "find",
-            path: path.clone(),
-            source,
-        })?),
-        None => None,
-    };
+    let ca_file = super::session::absolute_ca_file(args.ca_file.as_ref())?;
     let url = args.server.trim().trim_end_matches('/').to_owned();
     let server = ServerConfig::new(url).with_ca_file(ca_file);
     // Check the URL before prompting for anything.

@@ -98,14 +98,7 @@ pub(crate) fn login(args: LoginArgs) -> ExitCode {
 }
 
 fn run_login(args: LoginArgs) -> Result<LoginResult, ClientError> {
-    let ca_file = match &args.ca_file {
-        Some(path) => Some(std::path::absolute(path).map_err(|source| ClientError::Io {
-            action: "find",
-            path: path.clone(),
-            source,
-        })?),
-        None => None,
-    };
+    let ca_file = absolute_ca_file(args.ca_file.as_ref())?;
     // Signing in again after a session expired needs only `sealpost login`: the server,
     // its CA file and the email come from the saved profile unless given.
     let dir = profile::config_dir()?;
@@ -205,6 +198,20 @@ fn run_login(args: LoginArgs) -> Result<LoginResult, ClientError> {
         expires_at: session.expires_at,
         idle_timeout_seconds: session.idle_timeout_seconds,
     })
+}
+
+/// Makes a `--ca-file` path absolute, so the saved profile still finds it from another
+/// working directory.
+pub(crate) fn absolute_ca_file(path: Option<&PathBuf>) -> Result<Option<PathBuf>, ClientError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let absolute = std::path::absolute(path).map_err(|source| ClientError::Io {
+        action: "find",
+        path: path.clone(),
+        source,
+    })?;
+    Ok(Some(absolute))
 }
 
 fn next_line(lines: &mut std::io::Lines<std::io::StdinLock<'_>>) -> Option<String> {
