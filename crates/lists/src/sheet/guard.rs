@@ -5,6 +5,7 @@ use std::io::{Cursor, Read};
 
 use memchr::memmem;
 
+use super::markers::XlsxMarkers;
 use super::ods_scan::{self, OdsContent};
 use crate::error::Limit;
 use crate::format::zip_format;
@@ -31,7 +32,7 @@ pub(crate) fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInspection
     }
     let format = zip_format(&mut archive)?;
     check_declared_sizes(&mut archive, format, limits)?;
-    check_inflated_parts(&mut archive, format, limits)?;
+    let xlsx = check_inflated_parts(&mut archive, format, limits)?;
     let mut ods = OdsContent::default();
     if format == Format::Ods {
         let entry = archive
@@ -39,7 +40,7 @@ pub(crate) fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInspection
             .map_err(|error| damaged(Format::Ods, error))?;
         ods = ods_scan::scan_content(entry, limits)?;
     }
-    Ok(ZipInspection { format, ods })
+    Ok(ZipInspection { format, ods, xlsx })
 }
 
 /// Guesses the workbook format of a zip archive whose central directory (at its end) is
@@ -73,6 +74,9 @@ pub(crate) struct ZipInspection {
     pub(crate) format: Format,
     /// The facts an ODS workbook's content shows that calamine does not report.
     pub(crate) ods: OdsContent,
+    /// Elements the parts of an XLSX workbook may contain, which tell the loader which
+    /// further passes over the sheet it can skip.
+    pub(crate) xlsx: XlsxMarkers,
 }
 
 pub(super) fn damaged(format: Format, reason: impl std::fmt::Display) -> ReadError {
@@ -104,18 +108,20 @@ fn check_declared_sizes(
 }
 
 /// Inflates every entry into a small buffer, counting bytes across all of them, because
-/// the sizes in the central directory can lie.
+/// the sizes in the central directory can lie. Returns the markers found in the parts
+/// of an XLSX workbook.
 fn check_inflated_parts(
     archive: &mut Archive<'_>,
     format: Format,
     limits: &Limits,
-) -> Result<(), ReadError> {
+) -> Result<XlsxMarkers, ReadError> {
     let doctype = memmem::Finder::new(b"<!DOCTYPE");
+    let mut markers = XlsxMarkers::default();
     let mut inflated: u64 = 0;
     let mut buffer = vec![0u8; 64 * 1024];
-    // The last bytes of the previous chunk, so a declaration split between two reads is
-    // still found.
-    const OVERLAP: usize = 8;
+    // The last bytes of the previous chunk, so a declaration or marker split between two
+    // reads is still found. It is at least the longest searched text less one byte.
+    const OVERLAP: usize = 16;
     for index in 0..archive.len() {
         let mut entry = archive
             .by_index(index)
@@ -146,9 +152,14 @@ fn check_inflated_parts(
                      and which can hide an entity-expansion attack",
                 ));
             }
+            // Every part is searched, not only `xl/worksheets/`: the workbook's
+            // relationships may place a sheet anywhere in the archive.
+            if format == Format::Xlsx {
+                markers.scan(&buffer[..filled]);
+            }
             carried = OVERLAP.min(filled);
             buffer.copy_within(filled - carried..filled, 0);
         }
     }
-    Ok(())
+    Ok(markers)
 }

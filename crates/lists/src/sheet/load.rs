@@ -8,6 +8,8 @@ use calamine::{
 };
 
 use super::grid::{Grid, GridBuilder};
+use super::guard::ZipInspection;
+use super::markers::XlsxMarkers;
 use super::number_format::DigitFormat;
 use super::ods_scan::OdsContent;
 use super::render::render;
@@ -18,7 +20,8 @@ pub(super) type Bytes = Cursor<Vec<u8>>;
 
 /// An open workbook of any supported format.
 pub(crate) enum Workbook {
-    Xlsx(Box<Xlsx<Bytes>>),
+    /// An XLSX workbook with the elements its parts may hold.
+    Xlsx(Box<Xlsx<Bytes>>, XlsxMarkers),
     Xlsb(Box<Xlsb<Bytes>>),
     /// An XLS workbook with the digit formats of its numeric cells.
     Xls(Box<Xls<Bytes>>, XlsDigitFormats),
@@ -58,18 +61,13 @@ impl Workbook {
     }
 
     /// Opens a zip-based workbook that [`inspect_zip`](super::guard::inspect_zip) has
-    /// checked.
-    ///
-    /// `ods` holds the findings of the pass over an ODS workbook's content.
-    pub(crate) fn open_zip(
-        format: Format,
-        bytes: Vec<u8>,
-        ods: OdsContent,
-    ) -> Result<Self, ReadError> {
+    /// checked, keeping what that check found out.
+    pub(crate) fn open_zip(inspection: ZipInspection, bytes: Vec<u8>) -> Result<Self, ReadError> {
+        let ZipInspection { format, ods, xlsx } = inspection;
         let cursor = Cursor::new(bytes);
         match format {
             Format::Xlsx => match Xlsx::new(cursor) {
-                Ok(book) => Ok(Workbook::Xlsx(Box::new(book))),
+                Ok(book) => Ok(Workbook::Xlsx(Box::new(book), xlsx)),
                 Err(XlsxError::Password) => Err(ReadError::PasswordProtected),
                 Err(error) => Err(failed(format, error)),
             },
@@ -89,7 +87,7 @@ impl Workbook {
 
     pub(crate) fn format(&self) -> Format {
         match self {
-            Workbook::Xlsx(_) => Format::Xlsx,
+            Workbook::Xlsx(..) => Format::Xlsx,
             Workbook::Xlsb(_) => Format::Xlsb,
             Workbook::Xls(..) => Format::Xls,
             Workbook::Ods(..) => Format::Ods,
@@ -98,7 +96,7 @@ impl Workbook {
 
     pub(crate) fn sheet_names(&self) -> Vec<String> {
         match self {
-            Workbook::Xlsx(book) => book.sheet_names(),
+            Workbook::Xlsx(book, _) => book.sheet_names(),
             Workbook::Xlsb(book) => book.sheet_names(),
             Workbook::Xls(book, _) => book.sheet_names(),
             Workbook::Ods(book, _) => book.sheet_names(),
@@ -155,7 +153,7 @@ impl Workbook {
     /// Returns the names of the sheets that are not hidden.
     fn visible_names(&self) -> Vec<String> {
         let sheets = match self {
-            Workbook::Xlsx(book) => book.sheets_metadata(),
+            Workbook::Xlsx(book, _) => book.sheets_metadata(),
             Workbook::Xlsb(book) => book.sheets_metadata(),
             Workbook::Xls(book, _) => book.sheets_metadata(),
             Workbook::Ods(book, _) => book.sheets_metadata(),
@@ -173,7 +171,7 @@ impl Workbook {
         let mut merged = Vec::new();
         let mut uncalculated = UncalculatedFormulas::default();
         match self {
-            Workbook::Xlsx(book) => {
+            Workbook::Xlsx(book, markers) => {
                 let mut cells = book
                     .worksheet_cells_reader(name)
                     .map_err(|error| failed(format, error))?;
@@ -199,13 +197,17 @@ impl Workbook {
                 }
                 drop(cells);
                 // A formula without a saved value reads as an empty cell, so the second
-                // pass over the sheet is needed only when there are empty cells.
-                if empty_cells > 0 {
+                // pass over the sheet is needed only when there are empty cells and the
+                // workbook may hold a formula element at all.
+                if empty_cells > 0 && markers.formulas {
                     uncalculated = super::formulas::uncalculated_xlsx(book, name)?;
                 }
-                merged = book
-                    .merge_cells_by_sheet_name(name)
-                    .map_err(|error| failed(format, error))?;
+                // calamine parses the whole sheet again to reach its merged regions.
+                if markers.merged_cells {
+                    merged = book
+                        .merge_cells_by_sheet_name(name)
+                        .map_err(|error| failed(format, error))?;
+                }
             }
             Workbook::Xlsb(book) => {
                 let mut cells = book

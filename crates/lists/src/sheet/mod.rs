@@ -5,6 +5,7 @@ mod grid;
 mod guard;
 mod header;
 mod load;
+mod markers;
 mod number_format;
 mod ods_scan;
 mod render;
@@ -15,7 +16,6 @@ use std::ops::Range;
 
 use self::grid::Grid;
 use self::load::{LoadedSheet, Workbook};
-use self::ods_scan::OdsContent;
 use self::xls_formats::XlsDigitFormats;
 use crate::format::Container;
 use crate::{CellKind, Format, ListInfo, MergedRegion, OpenOptions, ReadError, Record};
@@ -171,24 +171,24 @@ fn load_guarded(
     bytes: Vec<u8>,
     options: &OpenOptions,
 ) -> Result<(Format, Vec<String>, LoadedSheet), ReadError> {
-    let (format, ods, xls_formats) = match container {
+    let (format, zip, xls_formats) = match container {
         Container::Ole => {
             let formats = xls_guard::inspect_ole(&bytes, &options.limits)?;
-            (Format::Xls, OdsContent::default(), formats)
+            (Format::Xls, None, formats)
         }
         Container::Zip | Container::Text => {
             let inspection = guard::inspect_zip(&bytes, &options.limits)?;
             (
                 inspection.format,
-                inspection.ods,
+                Some(inspection),
                 XlsDigitFormats::default(),
             )
         }
     };
     let load = move || {
-        let mut workbook = match format {
-            Format::Xls => Workbook::open_xls(bytes, xls_formats)?,
-            _ => Workbook::open_zip(format, bytes, ods)?,
+        let mut workbook = match zip {
+            None => Workbook::open_xls(bytes, xls_formats)?,
+            Some(inspection) => Workbook::open_zip(inspection, bytes)?,
         };
         let sheets = workbook.sheet_names();
         let loaded = workbook.load(options.sheet.as_ref(), options.limits)?;
