@@ -855,6 +855,39 @@ key = "/tmp/key.pem"
     }
 
     #[test]
+    fn packaged_sample_matches_example() {
+        let text = include_str!("../../../packaging/sealpost.toml");
+        let sample = Config::parse(text, Path::new("sealpost.toml")).unwrap();
+        sample.validate_values().unwrap();
+        let text = include_str!("../sealpost.example.toml");
+        let example = Config::parse(text, Path::new("sealpost.example.toml")).unwrap();
+        let sections = |config: &Config| {
+            format!(
+                "{:?} {:?} {:?} {:?} {:?} {:?}",
+                config.sessions,
+                config.tokens,
+                config.limits,
+                config.lockout,
+                config.alerts,
+                config.password_hash
+            )
+        };
+        assert_eq!(sections(&sample), sections(&example));
+        assert_eq!(
+            sample.uploads.patch_idle_timeout_seconds,
+            example.uploads.patch_idle_timeout_seconds
+        );
+        assert_eq!(
+            sample.uploads.max_size_bytes,
+            example.uploads.max_size_bytes
+        );
+        assert_eq!(
+            sample.uploads.expire_seconds,
+            example.uploads.expire_seconds
+        );
+    }
+
+    #[test]
     fn minimal_file_gets_defaults() {
         let config = parse("").unwrap();
         assert_eq!(config.sessions.idle_timeout_seconds, 1800);
