@@ -168,7 +168,7 @@ impl Machine {
             use std::io::Write as _;
             let mut input = child.stdin.take().expect("stdin");
             // A command that rejects its arguments can exit before it reads its input,
-            // which closes the pipe; the test then judges its exit status and output.
+            // which closes the pipe. The test then checks its exit status and output.
             if let Err(error) = input.write_all(stdin.as_bytes()) {
                 assert_eq!(
                     error.kind(),

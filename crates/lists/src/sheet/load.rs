@@ -20,7 +20,7 @@ pub(super) type Bytes = Cursor<Vec<u8>>;
 
 /// An open workbook of any supported format.
 pub(crate) enum Workbook {
-    /// An XLSX workbook with the elements its parts may hold.
+    /// An XLSX workbook with the markers of the elements its parts may contain.
     Xlsx(Box<Xlsx<Bytes>>, XlsxMarkers),
     Xlsb(Box<Xlsb<Bytes>>),
     /// An XLS workbook with the digit formats of its numeric cells.
@@ -198,7 +198,7 @@ impl Workbook {
                 drop(cells);
                 // A formula without a saved value reads as an empty cell, so the second
                 // pass over the sheet is needed only when there are empty cells and the
-                // workbook may hold a formula element at all.
+                // workbook may contain a formula element.
                 if empty_cells > 0 && markers.formulas {
                     uncalculated = super::formulas::uncalculated_xlsx(book, name)?;
                 }
