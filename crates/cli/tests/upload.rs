@@ -1,6 +1,6 @@
-//! `sealpost upload` against the real service on 127.0.0.1: kills of the service at
-//! random points, a connection dropped mid-PATCH, rate limiting, interruption, a changed
-//! source file and an upload the service forgot. Every completed upload is checked
+//! `sealpost upload` against the real service on 127.0.0.1: kills of the service and
+//! dropped connections at random points mid-PATCH, rate limiting, interruption, a
+//! changed source file and an upload the service forgot. Every completed upload is checked
 //! byte for byte: the stored ciphertext must equal a single-pass seal of the list.
 //!
 //! The service binary must be built first: `cargo build -p sealpost-server`. Set
@@ -12,14 +12,15 @@
 
 mod upload_support;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::thread;
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+use upload_support::proxy::HoldingProxy;
 use upload_support::{
-    Client, CuttingProxy, Random, Service, json_lines, notices, outcome, single_pass_sha256,
-    wait_for, write_generated_list,
+    Client, Random, Service, json_lines, notices, outcome, single_pass_sha256, wait_for,
+    write_generated_list,
 };
 
 /// Every error-severity issue code, for lists whose defects are not the point of a test.
@@ -97,19 +98,51 @@ fn assert_single_pass(
     );
 }
 
+/// Returns the maximum gap in bytes between two of `faults` pauses. The pauses fit in
+/// 60% of the list's length, and the sealed list is longer than the list, so every
+/// pause comes before the upload's last byte.
+fn hold_spacing(list: &Path, faults: u32) -> u64 {
+    let length = std::fs::metadata(list).expect("list metadata").len();
+    length * 6 / 10 / u64::from(faults)
+}
+
+/// Pauses the upload's byte stream after a random number of further bytes, up to
+/// `spacing`, and waits for the pause. Panics with the upload's output if the upload
+/// ended first.
+fn hold_mid_upload(proxy: &HoldingProxy, random: &mut Random, spacing: u64, child: &mut Child) {
+    proxy.hold_after(random.between(spacing / 4, spacing));
+    let held = proxy.wait_until_held(Duration::from_secs(120), || {
+        child.try_wait().is_ok_and(|status| status.is_none())
+    });
+    if !held {
+        let _ = child.kill();
+        let mut stdout = String::new();
+        let mut stderr = String::new();
+        if let Some(out) = child.stdout.as_mut() {
+            let _ = out.read_to_string(&mut stdout);
+        }
+        if let Some(err) = child.stderr.as_mut() {
+            let _ = err.read_to_string(&mut stderr);
+        }
+        panic!("the upload ended before the proxy held it\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    }
+}
+
 /// Runs an upload of a generated list while killing the service `kills` times at random
-/// points, then checks the stored ciphertext.
+/// points in the middle of PATCH bodies, then checks the stored ciphertext.
 fn upload_through_kills(kills: u32, patch_size: usize, rows: usize) {
     let mut service = Service::start("");
     let token = service.sign_in();
+    let proxy = HoldingProxy::start(service.port);
     let client = Client::new();
     let work = tempfile::tempdir().unwrap();
     let list = generated_list(work.path(), rows);
     let state_copy = work.path().join("state.json");
     let mut random = Random::seeded();
+    let spacing = hold_spacing(&list, kills);
 
     let mut child = client
-        .upload(&service, &token, &list, "kills")
+        .upload_at(&proxy.url(), &service, &token, &list, "kills")
         .arg("--patch-size")
         .arg(patch_size.to_string())
         .stdout(Stdio::piped())
@@ -121,22 +154,14 @@ fn upload_through_kills(kills: u32, patch_size: usize, rows: usize) {
         "no resume state appeared"
     );
 
-    while service.kills < kills {
-        thread::sleep(Duration::from_millis(random.between(20, 250)));
-        let uploading = !client.state_files().is_empty();
-        if !uploading || child.try_wait().unwrap().is_some() {
-            break;
-        }
+    for _ in 0..kills {
+        hold_mid_upload(&proxy, &mut random, spacing, &mut child);
         service.restart();
+        proxy.release(false);
     }
     let output = child.wait_with_output().expect("wait for sealpost upload");
     assert!(output.status.success(), "{}", describe(&output));
-    assert_eq!(
-        service.kills,
-        kills,
-        "the upload finished before every kill; {}",
-        describe(&output)
-    );
+    assert_eq!(service.kills, kills);
 
     let lines = json_lines(&output.stdout);
     assert!(
@@ -254,11 +279,13 @@ fn unknown_allowed_code_is_rejected() {
 fn dropped_connections_resume() {
     let service = Service::start("");
     let token = service.sign_in();
-    let proxy = CuttingProxy::start(service.port);
+    let proxy = HoldingProxy::start(service.port);
     let client = Client::new();
     let work = tempfile::tempdir().unwrap();
     let list = generated_list(work.path(), 60_000);
     let state_copy = work.path().join("state.json");
+    let mut random = Random::seeded();
+    let spacing = hold_spacing(&list, 3);
 
     let mut command = client.upload_at(&proxy.url(), &service, &token, &list, "drops");
     command
@@ -266,20 +293,14 @@ fn dropped_connections_resume() {
         .arg("65536")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let child = command.spawn().expect("start sealpost upload");
+    let mut child = command.spawn().expect("start sealpost upload");
     assert!(
         capture_state(&client, &state_copy),
         "no resume state appeared"
     );
     for _ in 0..3 {
-        let before = proxy.cuts.load(std::sync::atomic::Ordering::SeqCst);
-        proxy.cut_next();
-        assert!(
-            wait_for(Duration::from_secs(60), || {
-                proxy.cuts.load(std::sync::atomic::Ordering::SeqCst) > before
-            }),
-            "the proxy found no PATCH body to cut"
-        );
+        hold_mid_upload(&proxy, &mut random, spacing, &mut child);
+        proxy.release(true);
     }
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", describe(&output));

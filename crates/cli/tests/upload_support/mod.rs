@@ -1,17 +1,18 @@
 //! Shared parts of the upload tests. The real service runs as a child process that a
 //! test can kill and restart, and the `sealpost` command runs with a private home
-//! directory. A loopback TCP proxy drops connections, and a single-pass seal gives the
-//! bytes to compare with.
+//! directory. A loopback TCP proxy holds the byte stream at chosen points, where a test
+//! drops a connection or kills the service, and a single-pass seal gives the bytes to
+//! compare with.
 
 #![allow(dead_code)]
 
+pub(crate) mod proxy;
+
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -596,93 +597,6 @@ impl Random {
         self.0 ^= self.0 << 17;
         low + self.0 % (high - low)
     }
-}
-
-/// A loopback TCP proxy in front of the service that can cut every open connection, so
-/// a test drops a connection in the middle of a PATCH body.
-pub(crate) struct CuttingProxy {
-    pub(crate) port: u16,
-    /// Bytes forwarded from clients to the service.
-    pub(crate) forwarded: Arc<AtomicU64>,
-    cut: Arc<AtomicBool>,
-    /// Connections cut so far.
-    pub(crate) cuts: Arc<AtomicU64>,
-}
-
-impl CuttingProxy {
-    pub(crate) fn start(target_port: u16) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
-        let port = listener.local_addr().unwrap().port();
-        let forwarded = Arc::new(AtomicU64::new(0));
-        let cut = Arc::new(AtomicBool::new(false));
-        let cuts = Arc::new(AtomicU64::new(0));
-        let (forwarded_in, cut_in, cuts_in) = (forwarded.clone(), cut.clone(), cuts.clone());
-        thread::spawn(move || {
-            for client in listener.incoming() {
-                let Ok(client) = client else { continue };
-                let Ok(server) = TcpStream::connect(("127.0.0.1", target_port)) else {
-                    continue;
-                };
-                let (forwarded, cut, cuts) =
-                    (forwarded_in.clone(), cut_in.clone(), cuts_in.clone());
-                thread::spawn(move || pump_pair(client, server, &forwarded, &cut, &cuts));
-            }
-        });
-        Self {
-            port,
-            forwarded,
-            cut,
-            cuts,
-        }
-    }
-
-    /// Cuts the connection that is forwarding bytes now, once.
-    pub(crate) fn cut_next(&self) {
-        self.cut.store(true, Ordering::SeqCst);
-    }
-
-    pub(crate) fn url(&self) -> String {
-        format!("https://127.0.0.1:{}", self.port)
-    }
-}
-
-fn pump_pair(
-    client: TcpStream,
-    server: TcpStream,
-    forwarded: &AtomicU64,
-    cut: &AtomicBool,
-    cuts: &AtomicU64,
-) {
-    let (Ok(client_reader), Ok(server_writer)) = (client.try_clone(), server.try_clone()) else {
-        return;
-    };
-    let back = thread::spawn(move || {
-        let mut server = server;
-        let mut client = client;
-        let _ = std::io::copy(&mut server, &mut client);
-        let _ = client.shutdown(Shutdown::Both);
-    });
-    let mut reader = client_reader;
-    let mut writer = server_writer;
-    let mut buffer = [0u8; 16 * 1024];
-    while let Ok(read) = reader.read(&mut buffer) {
-        if read == 0 {
-            break;
-        }
-        if writer.write_all(&buffer[..read]).is_err() {
-            break;
-        }
-        forwarded.fetch_add(read as u64, Ordering::SeqCst);
-        // Only a large read is part of a PATCH body, so the cut lands mid-body.
-        if read > 4096 && cut.swap(false, Ordering::SeqCst) {
-            cuts.fetch_add(1, Ordering::SeqCst);
-            let _ = reader.shutdown(Shutdown::Both);
-            let _ = writer.shutdown(Shutdown::Both);
-            break;
-        }
-    }
-    let _ = writer.shutdown(Shutdown::Both);
-    let _ = back.join();
 }
 
 /// Waits until `condition` is true or `timeout` passes, and returns whether it became true.
