@@ -46,6 +46,32 @@ fn wrong_password_rejected() {
 }
 
 #[test]
+fn login_reads_server_from_env() {
+    let service = Service::start("");
+    let machine = Machine::new();
+    let member = service.member(Role::Marketer);
+    let ca = path_text(&service.ca_file);
+    let output = machine.run_with_input(
+        &[
+            "login",
+            "--ca-file",
+            &ca,
+            "--email",
+            &member.email,
+            "--password-stdin",
+            "--store",
+            "none",
+            "--format",
+            "json",
+        ],
+        &format!("{}\n", member.password),
+        &[("SEALPOST_SERVER", service.url.as_str())],
+    );
+    assert_success(&output);
+    assert_eq!(json(&output)["server"], service.url.as_str());
+}
+
+#[test]
 fn http_url_rejected() {
     let machine = Machine::new();
     let output = machine.run_with_input(

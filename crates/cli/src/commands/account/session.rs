@@ -32,8 +32,9 @@ pub(crate) enum Store {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct LoginArgs {
-    /// The service's https:// URL; by default the server of the last sign-in.
-    #[arg(long, value_name = "URL")]
+    /// The service's https:// URL; by default SEALPOST_SERVER, then the server of the last
+    /// sign-in.
+    #[arg(long, env = "SEALPOST_SERVER", value_name = "URL")]
     server: Option<String>,
 
     /// A PEM file of CA certificates to trust besides the system's; by default the one
