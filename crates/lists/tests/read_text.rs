@@ -204,6 +204,24 @@ fn text_row_error_after_lookahead_rows() {
 }
 
 #[test]
+fn text_character_split_by_delimiter_invalid() {
+    // C3 and A9 make "é" when the fields are joined, but neither field is UTF-8 alone.
+    let text = b"name,town\nAda,Leeds\nBo\xC3,\xA9\n".to_vec();
+    let options = OpenOptions {
+        encoding: Some("utf-8".into()),
+        ..OpenOptions::default()
+    };
+    let mut reader = ListReader::from_bytes(text, &options).unwrap();
+    let mut record = Record::new();
+    assert!(reader.read_record(&mut record).unwrap());
+    let error = reader.read_record(&mut record).unwrap_err();
+    assert!(
+        matches!(error, ReadError::InvalidText { row: 3, .. }),
+        "{error}"
+    );
+}
+
+#[test]
 fn text_header_row_override() {
     let options = OpenOptions {
         header_row: Some(2),

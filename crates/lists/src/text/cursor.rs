@@ -165,7 +165,20 @@ impl RecordCursor {
                 Some(row),
             ));
         }
+        // One UTF-8 check of the whole record is much cheaper than one per field. The
+        // fields are valid UTF-8 exactly when the record is and every field starts on a
+        // character boundary, which `str::get` checks.
+        let whole = match self.decoding {
+            Decoding::Utf8 | Decoding::Transcode(_) => std::str::from_utf8(self.raw.as_slice())
+                .map_err(|_| ReadError::InvalidText {
+                    row,
+                    encoding: "UTF-8",
+                })?,
+            Decoding::SingleByte(_) => "",
+        };
+        let mut start = 0;
         for field in &self.raw {
+            let end = start + field.len();
             if field.len() > self.limits.max_field_bytes {
                 let max = self.limits.max_field_bytes as u64;
                 return Err(ReadError::limit(
@@ -182,7 +195,7 @@ impl RecordCursor {
             };
             match self.decoding {
                 Decoding::Utf8 | Decoding::Transcode(_) => {
-                    let text = std::str::from_utf8(field).map_err(|_| ReadError::InvalidText {
+                    let text = whole.get(start..end).ok_or(ReadError::InvalidText {
                         row,
                         encoding: "UTF-8",
                     })?;
@@ -200,6 +213,7 @@ impl RecordCursor {
                     });
                 }
             }
+            start = end;
         }
         Ok(())
     }
