@@ -332,6 +332,7 @@ mod tests {
             ("", ""),
             ("   ", ""),
             (" MÜLLER  Straße ", "müller straße"),
+            ("\r\nFlat 2\x0C\n 3 Park Rd\t", "flat 2 3 park rd"),
         ];
         for (text, folded) in cases {
             let mut key = Vec::new();
