@@ -506,6 +506,29 @@ fn forgotten_upload_starts_over() {
 }
 
 #[test]
+fn scanner_outage_waits_and_is_logged() {
+    let service = Service::start_without_scanner();
+    let token = service.sign_in();
+    let client = Client::new();
+    let output = run(client
+        .upload(&service, &token, &fixture("uk-500-survey.csv"), "outage")
+        .arg("--allow-errors")
+        .arg(ALL_ERROR_CODES));
+    assert!(output.status.success(), "{}", describe(&output));
+    assert_eq!(outcome(&output)["state"], "scan_pending");
+
+    let log = service.log();
+    assert!(
+        log.contains("scanner unavailable, upload waits in scan_pending"),
+        "{log}"
+    );
+    assert!(
+        log.contains("no-clamd.sock"),
+        "the reason is missing: {log}"
+    );
+}
+
+#[test]
 fn resume_without_saved_upload_fails() {
     let service = Service::start("");
     let token = service.sign_in();

@@ -126,6 +126,12 @@ pub async fn process(state: &SharedState, record: UploadRecord) -> anyhow::Resul
         Outcome::ScanUnavailable(reason) => {
             let (attempts, _, _) = uploads::outcome(&state.db, id).await?;
             let delay = (5_i64 << attempts.clamp(0, 6)).min(MAX_BACKOFF_SECONDS);
+            tracing::warn!(
+                upload = %id,
+                reason = %reason,
+                retry_in_seconds = delay,
+                "scanner unavailable, upload waits in scan_pending"
+            );
             uploads::postpone(&state.db, id, &reason, now() + delay).await?;
             event(
                 state,

@@ -57,12 +57,24 @@ pub(crate) struct Service {
     pub(crate) port: u16,
     child: Option<Child>,
     pub(crate) kills: u32,
+    /// Whether the service scans with the clamd that SEALPOST_TEST_CLAMD names.
+    scanner: bool,
 }
 
 impl Service {
     /// Starts a service. `limits` is TOML for the `[limits]` section, or empty for the
     /// defaults.
     pub(crate) fn start(limits: &str) -> Self {
+        Self::start_with_scanner(limits, std::env::var("SEALPOST_TEST_CLAMD").is_ok())
+    }
+
+    /// Starts a service whose scanner socket does not exist, so uploads wait in
+    /// `scan_pending` even when SEALPOST_TEST_CLAMD is set.
+    pub(crate) fn start_without_scanner() -> Self {
+        Self::start_with_scanner("", false)
+    }
+
+    fn start_with_scanner(limits: &str, scanner: bool) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         if !limits.is_empty() {
             let root = dir.path();
@@ -79,6 +91,7 @@ impl Service {
             port: free_port(),
             child: None,
             kills: 0,
+            scanner,
         };
         service.spawn();
         service
@@ -90,11 +103,15 @@ impl Service {
             .append(true)
             .open(self.dir.path().join("service.log"))
             .expect("open the service log");
-        // Without SEALPOST_TEST_CLAMD the scanner is a socket that does not exist, so
-        // uploads wait in scan_pending even on a machine that runs clamd.
-        let clamd = std::env::var("SEALPOST_TEST_CLAMD").unwrap_or_else(|_| {
-            format!("unix:{}", self.dir.path().join("no-clamd.sock").display())
-        });
+        // Without a scanner (no SEALPOST_TEST_CLAMD, or `start_without_scanner`) the
+        // scanner is a socket that does not exist, so uploads wait in scan_pending even on
+        // a machine that runs clamd.
+        let missing = format!("unix:{}", self.dir.path().join("no-clamd.sock").display());
+        let clamd = if self.scanner {
+            std::env::var("SEALPOST_TEST_CLAMD").unwrap_or(missing)
+        } else {
+            missing
+        };
         let mut child = Command::new(server_binary())
             .arg("demo")
             .arg("--data-dir")
@@ -145,6 +162,11 @@ impl Service {
 
     pub(crate) fn url(&self) -> String {
         format!("https://127.0.0.1:{}", self.port)
+    }
+
+    /// Returns what the service has logged at WARN level and above so far.
+    pub(crate) fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("service.log")).unwrap_or_default()
     }
 
     pub(crate) fn ca(&self) -> PathBuf {
