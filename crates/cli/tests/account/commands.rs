@@ -356,6 +356,7 @@ fn invitation_accept_then_sign_in() {
     let text = stdout(&accepted);
     assert!(text.contains(email), "{text}");
     assert!(text.contains("sealpost login"), "{text}");
+    assert!(text.contains(&format!("--ca-file {ca}")), "{text}");
     assert!(!text.contains(token), "{text}");
     assert!(!stderr(&accepted).contains(password));
 

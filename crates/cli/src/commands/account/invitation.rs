@@ -48,6 +48,9 @@ struct Accepted {
     #[serde(flatten)]
     member: Member,
     server: String,
+    /// The CA file given to `accept-invite`, which the sign-in needs too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ca_file: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
@@ -62,9 +65,14 @@ pub(crate) fn run(args: Args) -> ExitCode {
         }
         Err(error) => report(format, &error),
         ok => finish(format, ok, |accepted| {
+            let ca_file = accepted
+                .ca_file
+                .as_ref()
+                .map(|path| format!(" --ca-file {}", shell_word(&path.display().to_string())))
+                .unwrap_or_default();
             format!(
                 "Welcome, {}: you are now a {} member with the email {}.\n\
-                 Sign in with: sealpost login --server {} --email {}\n",
+                 Sign in with: sealpost login --server {}{ca_file} --email {}\n",
                 accepted.member.name,
                 accepted.member.role,
                 accepted.member.email,
@@ -93,7 +101,21 @@ fn run_accept(args: Args) -> Result<Accepted, ClientError> {
     Ok(Accepted {
         member,
         server: server.url,
+        ca_file: server.ca_file,
     })
+}
+
+/// Quotes `text` for a POSIX shell when it contains anything but plain path characters,
+/// so the printed command can be pasted as it is.
+fn shell_word(text: &str) -> String {
+    let plain = text
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || b"/._-+:@".contains(&byte));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }
 
 type Secrets = (Zeroizing<String>, Zeroizing<String>);
@@ -146,4 +168,21 @@ fn prompt(text: &str) -> Result<Zeroizing<String>, ClientError> {
                  terminal is available"
             ),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn shell_word_quotes_when_needed() {
+        let cases = [
+            ("/home/ann/ca.pem", "/home/ann/ca.pem"),
+            ("/home/ann/my ca.pem", "'/home/ann/my ca.pem'"),
+            ("/tmp/ann's.pem", r"'/tmp/ann'\''s.pem'"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(shell_word(text), expected, "{text}");
+        }
+    }
 }
