@@ -68,7 +68,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
             let ca_file = accepted
                 .ca_file
                 .as_ref()
-                .map(|path| format!(" --ca-file {}", shell_word(&path.display().to_string())))
+                .map(|path| format!(" --ca-file {}", shell_word(&path.to_string_lossy())))
                 .unwrap_or_default();
             format!(
                 "Welcome, {}: you are now a {} member with the email {}.\n\
@@ -103,19 +103,6 @@ fn run_accept(args: Args) -> Result<Accepted, ClientError> {
         server: server.url,
         ca_file: server.ca_file,
     })
-}
-
-/// Quotes `text` for a POSIX shell when it contains anything but plain path characters,
-/// so the printed command can be pasted as it is.
-fn shell_word(text: &str) -> String {
-    let plain = text
-        .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || b"/._-+:@".contains(&byte));
-    if plain {
-        text.to_owned()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
 }
 
 type Secrets = (Zeroizing<String>, Zeroizing<String>);
@@ -170,6 +157,12 @@ fn prompt(text: &str) -> Result<Zeroizing<String>, ClientError> {
         })
 }
 
+/// Quotes `text` for a POSIX shell when it needs quoting, so the printed command can be
+/// pasted as it is. Paths cannot contain NUL, the one character `shlex` cannot quote.
+fn shell_word(text: &str) -> String {
+    shlex::try_quote(text).map_or_else(|_| text.to_owned(), |quoted| quoted.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::shell_word;
@@ -179,10 +172,15 @@ mod tests {
         let cases = [
             ("/home/ann/ca.pem", "/home/ann/ca.pem"),
             ("/home/ann/my ca.pem", "'/home/ann/my ca.pem'"),
-            ("/tmp/ann's.pem", r"'/tmp/ann'\''s.pem'"),
         ];
         for (text, expected) in cases {
             assert_eq!(shell_word(text), expected, "{text}");
         }
+        // A quote inside must survive a round trip through the shell's rules.
+        let quoted = shell_word("/tmp/ann's.pem");
+        assert_eq!(
+            shlex::split(&quoted),
+            Some(vec!["/tmp/ann's.pem".to_owned()])
+        );
     }
 }
