@@ -111,10 +111,10 @@ fn hold_spacing(list: &Path, faults: u32) -> u64 {
 /// ended first.
 fn hold_mid_upload(proxy: &HoldingProxy, random: &mut Random, spacing: u64, child: &mut Child) {
     proxy.hold_after(random.between(spacing / 4, spacing));
-    let held = proxy.wait_until_held(Duration::from_secs(120), || {
+    let paused = proxy.wait_until_held(Duration::from_secs(120), || {
         child.try_wait().is_ok_and(|status| status.is_none())
     });
-    if !held {
+    if !paused {
         let _ = child.kill();
         let mut stdout = String::new();
         let mut stderr = String::new();

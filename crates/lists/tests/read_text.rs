@@ -185,18 +185,23 @@ fn text_invalid_utf8_names_row() {
     );
 }
 
-#[test]
-fn text_row_error_after_lookahead_rows() {
-    let text = b"name,town\nAda,Leeds\nBo,K\xC3\nCy,York\n".to_vec();
+/// Reads `text` as UTF-8, checks that its first record (row 2) is read, and returns the
+/// error the second record raises.
+fn second_record_error(text: &[u8]) -> ReadError {
     let options = OpenOptions {
         encoding: Some("utf-8".into()),
         ..OpenOptions::default()
     };
-    let mut reader = ListReader::from_bytes(text, &options).unwrap();
+    let mut reader = ListReader::from_bytes(text.to_vec(), &options).unwrap();
     let mut record = Record::new();
     assert!(reader.read_record(&mut record).unwrap());
     assert_eq!(record.row(), 2);
-    let error = reader.read_record(&mut record).unwrap_err();
+    reader.read_record(&mut record).unwrap_err()
+}
+
+#[test]
+fn text_row_error_after_lookahead_rows() {
+    let error = second_record_error(b"name,town\nAda,Leeds\nBo,K\xC3\nCy,York\n");
     assert!(
         matches!(error, ReadError::InvalidText { row: 3, .. }),
         "{error}"
@@ -206,15 +211,7 @@ fn text_row_error_after_lookahead_rows() {
 #[test]
 fn text_character_split_by_delimiter_invalid() {
     // C3 and A9 make "é" when the fields are joined, but neither field is UTF-8 alone.
-    let text = b"name,town\nAda,Leeds\nBo\xC3,\xA9\n".to_vec();
-    let options = OpenOptions {
-        encoding: Some("utf-8".into()),
-        ..OpenOptions::default()
-    };
-    let mut reader = ListReader::from_bytes(text, &options).unwrap();
-    let mut record = Record::new();
-    assert!(reader.read_record(&mut record).unwrap());
-    let error = reader.read_record(&mut record).unwrap_err();
+    let error = second_record_error(b"name,town\nAda,Leeds\nBo\xC3,\xA9\n");
     assert!(
         matches!(error, ReadError::InvalidText { row: 3, .. }),
         "{error}"

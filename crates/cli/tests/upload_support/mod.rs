@@ -1,8 +1,8 @@
 //! Shared parts of the upload tests. The real service runs as a child process that a
 //! test can kill and restart, and the `sealpost` command runs with a private home
-//! directory. A loopback TCP proxy holds the byte stream at chosen points, where a test
-//! drops a connection or kills the service, and a single-pass seal gives the bytes to
-//! compare with.
+//! directory. A loopback TCP proxy stops forwarding at chosen points, where a test drops
+//! a connection or kills the service, and a single-pass seal gives the bytes to compare
+//! with.
 
 #![allow(dead_code)]
 
@@ -106,11 +106,11 @@ impl Service {
         // Without a scanner (no SEALPOST_TEST_CLAMD, or `start_without_scanner`) the
         // scanner is a socket that does not exist, so uploads wait in scan_pending even on
         // a machine that runs clamd.
-        let missing = format!("unix:{}", self.dir.path().join("no-clamd.sock").display());
+        let no_scanner = format!("unix:{}", self.dir.path().join("no-clamd.sock").display());
         let clamd = if self.scanner {
-            std::env::var("SEALPOST_TEST_CLAMD").unwrap_or(missing)
+            std::env::var("SEALPOST_TEST_CLAMD").unwrap_or(no_scanner)
         } else {
-            missing
+            no_scanner
         };
         let mut child = Command::new(server_binary())
             .arg("demo")

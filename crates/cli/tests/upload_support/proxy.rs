@@ -22,7 +22,8 @@ struct Gate {
     forwarded: AtomicU64,
     /// The forwarded count at which to hold, or `u64::MAX` when none is set.
     threshold: AtomicU64,
-    held: AtomicBool,
+    /// Whether a connection is stopped at the threshold now.
+    holding: AtomicBool,
     /// Whether the held connection is cut when released.
     cut: AtomicBool,
 }
@@ -80,16 +81,16 @@ impl HoldingProxy {
         mut running: impl FnMut() -> bool,
     ) -> bool {
         wait_for(timeout, || {
-            self.gate.held.load(Ordering::SeqCst) || !running()
+            self.gate.holding.load(Ordering::SeqCst) || !running()
         });
-        self.gate.held.load(Ordering::SeqCst)
+        self.gate.holding.load(Ordering::SeqCst)
     }
 
     /// Lets the held connection go on, or cuts it when `cut` is true.
     pub(crate) fn release(&self, cut: bool) {
         self.gate.threshold.store(u64::MAX, Ordering::SeqCst);
         self.gate.cut.store(cut, Ordering::SeqCst);
-        self.gate.held.store(false, Ordering::SeqCst);
+        self.gate.holding.store(false, Ordering::SeqCst);
     }
 }
 
@@ -112,8 +113,8 @@ fn pump_pair(client: TcpStream, server: TcpStream, gate: &Gate) {
         }
         let forwarded = gate.forwarded.fetch_add(read as u64, Ordering::SeqCst) + read as u64;
         if read > SMALL_READ && forwarded >= gate.threshold.load(Ordering::SeqCst) {
-            gate.held.store(true, Ordering::SeqCst);
-            while gate.held.load(Ordering::SeqCst) {
+            gate.holding.store(true, Ordering::SeqCst);
+            while gate.holding.load(Ordering::SeqCst) {
                 thread::sleep(Duration::from_millis(5));
             }
             if gate.cut.swap(false, Ordering::SeqCst) {
