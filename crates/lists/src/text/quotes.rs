@@ -156,29 +156,29 @@ mod tests {
         (state == State::Quoted).then_some(opened_at)
     }
 
-    #[test]
-    fn jumping_scan_matches_byte_scan() {
-        // Short texts over an alphabet of the bytes that matter, in chunks of one to four bytes.
-        let alphabet = [b'"', b',', b'\n', b'\r', b'a', b';'];
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let length = (seed % 12) as usize;
-            let text: Vec<u8> = (0..length)
-                .map(|position| alphabet[((seed >> (4 + 3 * position)) % 6) as usize])
-                .collect();
-            let chunk_size = 1 + (seed >> 60) as usize % 4;
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        /// Compares the scan with the byte-by-byte rules on short texts of quotes,
+        /// delimiters, line breaks and letters, fed in chunks of one to four bytes.
+        #[test]
+        fn jumping_scan_matches_byte_scan(
+            text in proptest::collection::vec(
+                proptest::sample::select(&b"\",\n\ra;"[..]),
+                0..12,
+            ),
+            chunk_size in 1_usize..=4,
+        ) {
             let mut tracker = QuoteTracker::new(b',');
             for (number, chunk) in text.chunks(chunk_size).enumerate() {
                 tracker.scan(chunk, (number * chunk_size) as u64);
             }
-            assert_eq!(
+            proptest::prop_assert_eq!(
                 tracker.open_quote(),
                 reference_open_quote(&text, b','),
-                "text {:?} in chunks of {chunk_size}",
-                String::from_utf8_lossy(&text)
+                "text {:?} in chunks of {}",
+                String::from_utf8_lossy(&text),
+                chunk_size
             );
         }
     }
