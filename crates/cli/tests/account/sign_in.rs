@@ -4,6 +4,31 @@ use sealpost_api::Role;
 
 use crate::harness::{Machine, Service, assert_success, error_code, json, path_text, stderr};
 
+/// Returns the arguments of `sealpost login` that keep no token and print JSON. Without
+/// `server`, the address comes from SEALPOST_SERVER or the last sign-in.
+fn login_args_without_store<'a>(
+    server: Option<&'a str>,
+    ca_file: &'a str,
+    email: &'a str,
+) -> Vec<&'a str> {
+    let mut args = vec!["login"];
+    if let Some(server) = server {
+        args.extend(["--server", server]);
+    }
+    args.extend([
+        "--ca-file",
+        ca_file,
+        "--email",
+        email,
+        "--password-stdin",
+        "--store",
+        "none",
+        "--format",
+        "json",
+    ]);
+    args
+}
+
 #[test]
 fn login_each_role_then_whoami() {
     let service = Service::start("");
@@ -24,20 +49,7 @@ fn wrong_password_rejected() {
     let member = service.member(Role::Marketer);
     let ca = path_text(&service.ca_file);
     let output = machine.run_with_input(
-        &[
-            "login",
-            "--server",
-            &service.url,
-            "--ca-file",
-            &ca,
-            "--email",
-            &member.email,
-            "--password-stdin",
-            "--store",
-            "none",
-            "--format",
-            "json",
-        ],
+        &login_args_without_store(Some(&service.url), &ca, &member.email),
         "not the password\n",
         &[],
     );
@@ -52,18 +64,7 @@ fn login_reads_server_from_env() {
     let member = service.member(Role::Marketer);
     let ca = path_text(&service.ca_file);
     let output = machine.run_with_input(
-        &[
-            "login",
-            "--ca-file",
-            &ca,
-            "--email",
-            &member.email,
-            "--password-stdin",
-            "--store",
-            "none",
-            "--format",
-            "json",
-        ],
+        &login_args_without_store(None, &ca, &member.email),
         &format!("{}\n", member.password),
         &[("SEALPOST_SERVER", service.url.as_str())],
     );
@@ -345,20 +346,7 @@ fn second_factor_prompted_and_accepted() {
     });
 
     let ca = path_text(&service.ca_file);
-    let args = [
-        "login",
-        "--server",
-        &service.url,
-        "--ca-file",
-        &ca,
-        "--email",
-        &member.email,
-        "--password-stdin",
-        "--store",
-        "none",
-        "--format",
-        "json",
-    ];
+    let args = login_args_without_store(Some(&service.url), &ca, &member.email);
     let without_code = machine.run_with_input(&args, &format!("{}\n", member.password), &[]);
     assert_eq!(error_code(&without_code), "auth.totp_required");
 
